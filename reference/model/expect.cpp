@@ -1,0 +1,215 @@
+// expect(): reads the request, runs the rules on each reading of it, and
+// turns the rules it breaks into graded outcomes.
+#include <algorithm>
+
+#include "reference/model/clause_ids.hpp"
+#include "reference/model/model.hpp"
+#include "reference/model/rules.hpp"
+
+namespace essconf::model {
+namespace {
+
+using rules::Analysis;
+using rules::ParamMap;
+using rules::Proceed;
+using rules::Violation;
+
+wire::ParamList sent_params(const wire::HttpRequest& req) {
+  const bool form = req.method == "POST" && req.has_form_body();
+  return wire::merge_params(req.query(), form ? std::string_view(req.body) : std::string_view());
+}
+
+// The readings of the parameters: first-wins (the reference's, used for every
+// rule), and last-wins when a repeated name carries different values.
+std::vector<ParamMap> readings(const wire::ParamList& sent) {
+  ParamMap first, last;
+  for (const auto& p : sent.params) {
+    first.emplace(p.name, p.value);
+    last[p.name] = p.value;
+  }
+  std::vector<ParamMap> out{std::move(first)};
+  if (last != out.front()) out.push_back(std::move(last));
+  return out;
+}
+
+void add_clause(std::vector<std::string_view>& to, std::string_view c) {
+  if (std::find(to.begin(), to.end(), c) == to.end()) to.push_back(c);
+}
+
+// Adds `o`, or merges its clauses into an identical outcome already there
+// (keeping the better grade).
+void add_outcome(std::vector<Outcome>& outcomes, Outcome o) {
+  for (auto& existing : outcomes) {
+    if (existing.kind == o.kind && existing.error == o.error && existing.effects == o.effects) {
+      for (auto c : o.clauses) add_clause(existing.clauses, c);
+      if (o.grade == Grade::pass) existing.grade = Grade::pass;
+      return;
+    }
+  }
+  outcomes.push_back(std::move(o));
+}
+
+Outcome error_outcome(const ErrorSpec& spec, Grade grade, std::vector<std::string_view> clauses, std::string why) {
+  Outcome o;
+  o.kind = Outcome::Kind::error;
+  o.error = spec;
+  o.grade = grade;
+  o.clauses = std::move(clauses);
+  o.why = std::move(why);
+  return o;
+}
+
+// The spec profile's outcomes for one reading.
+void spec_outcomes(const Analysis& a, std::vector<Outcome>& out) {
+  Proceed worst = Proceed::pass;
+  for (const auto& v : a.violations) {
+    add_outcome(out, error_outcome(v.passes, Grade::pass, {v.clause}, v.why));
+    if (v.tolerated) {
+      std::vector<std::string_view> clauses{v.clause};
+      add_clause(clauses, v.tolerated_clause);
+      add_outcome(out, error_outcome(*v.tolerated, Grade::deviation, std::move(clauses), v.why));
+    }
+    if (v.proceed == Proceed::never) worst = Proceed::never;
+    if (v.proceed == Proceed::deviation && worst == Proceed::pass) worst = Proceed::deviation;
+  }
+  if (worst != Proceed::never && a.effects) {
+    Outcome o;
+    o.kind = Outcome::Kind::success;
+    o.effects = *a.effects;
+    o.grade = worst == Proceed::pass ? Grade::pass : Grade::deviation;
+    o.clauses = a.success_clauses;
+    for (const auto& v : a.violations) add_clause(o.clauses, v.clause);
+    o.why = a.violations.empty() ? "every rule holds" : "a reading of the open rules under which the call goes on";
+    add_outcome(out, std::move(o));
+  }
+}
+
+Decision reference_decision(const Analysis& a, wire::Format format) {
+  Decision d;
+  d.format = format;
+  d.nonce_used = a.nonce_used;
+  for (const auto& v : a.violations) {
+    if (!v.reference_rejects) continue;
+    d.success = false;
+    d.status = v.status;
+    d.code = v.code;
+    d.message = v.message;
+    d.clauses = {v.clause};
+    return d;
+  }
+  if (a.effects) {
+    d.success = true;
+    d.status = 200;
+    d.effects = *a.effects;
+    d.clauses = a.success_clauses;
+    return d;
+  }
+  // Unreachable by construction: every path that leaves no effects breaks a
+  // rejecting rule. Kept as a clear answer rather than undefined behaviour.
+  d.status = 400;
+  d.code = "InvalidParameter";
+  d.message = "The request could not be understood.";
+  d.clauses = {clause::kNoServerError};
+  return d;
+}
+
+// The outcome that is exactly the reference's decision.
+Outcome as_outcome(const Decision& d, const Analysis& a) {
+  Outcome o;
+  o.grade = Grade::pass;
+  o.clauses = d.clauses;
+  if (d.success) {
+    o.kind = Outcome::Kind::success;
+    o.effects = d.effects;
+    o.why = "the reference's answer";
+    return o;
+  }
+  o.kind = Outcome::Kind::error;
+  // Strict expects the reference's status and code; the message as the page
+  // fixes it where it does, or any.
+  const auto* v = &a.violations.front();
+  for (const auto& x : a.violations)
+    if (x.reference_rejects) {
+      v = &x;
+      break;
+    }
+  o.error = ErrorSpec{{d.status}, {d.code}, v->passes.messages};
+  o.why = v->why;
+  return o;
+}
+
+}  // namespace
+
+Expectation expect(const World& world, const wire::HttpRequest& request, Profile profile, const Context& context) {
+  const wire::ParamList sent = sent_params(request);
+  const std::vector<ParamMap> maps = readings(sent);
+  std::vector<Analysis> analyses;
+  for (const auto& m : maps) analyses.push_back(rules::analyse(world, request, sent, m, context));
+
+  Expectation e;
+  // Body format: from the (first-wins) Format parameter.
+  const auto& p = maps.front();
+  std::string_view format_clause = clause::kFormatDefault;
+  wire::Format reference_format = wire::Format::json;
+  e.formats = {wire::Format::json, wire::Format::xml};
+  if (auto it = p.find("Format"); it != p.end()) {
+    std::string f = it->second;
+    std::transform(f.begin(), f.end(), f.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    if (f == "XML") {
+      e.formats = {wire::Format::xml};
+      reference_format = wire::Format::xml;
+      format_clause = clause::kFormatXml;
+    } else if (f == "JSON") {
+      e.formats = {wire::Format::json};
+      format_clause = clause::kFormatJson;
+    }
+  }
+
+  e.reference = reference_decision(analyses.front(), reference_format);
+  std::vector<Outcome> spec;
+  for (const auto& a : analyses) spec_outcomes(a, spec);
+
+  if (profile == Profile::spec) {
+    e.outcomes = std::move(spec);
+  } else {
+    e.outcomes.push_back(as_outcome(e.reference, analyses.front()));
+    for (auto& o : spec) {
+      o.grade = Grade::deviation;
+      add_outcome(e.outcomes, std::move(o));
+    }
+  }
+
+  // Every clause the request exercises.
+  auto& c = e.clauses;
+  for (auto id : {clause::kRequestId, clause::kNoServerError, format_clause}) add_clause(c, id);
+  for (const auto& a : analyses) {
+    for (const auto& v : a.violations) {
+      add_clause(c, v.clause);
+      if (v.tolerated) add_clause(c, v.tolerated_clause);
+    }
+    for (auto id : a.success_clauses) add_clause(c, id);
+  }
+  if (std::any_of(e.outcomes.begin(), e.outcomes.end(), [](const Outcome& o) { return o.kind == Outcome::Kind::error; })) {
+    add_clause(c, clause::kErrorBody);
+    add_clause(c, clause::kRejectedUnchanged);
+  }
+  if (analyses.front().violations.size() > 1) add_clause(c, clause::kPrecedence);
+  std::sort(c.begin(), c.end());
+  return e;
+}
+
+bool Expectation::allows_success() const {
+  return std::any_of(outcomes.begin(), outcomes.end(), [](const Outcome& o) { return o.kind == Outcome::Kind::success; });
+}
+
+bool ErrorSpec::matches(int status, std::string_view code, std::string_view message) const {
+  const bool status_ok = statuses.empty() ? (status >= 400 && status <= 499)
+                                          : std::find(statuses.begin(), statuses.end(), status) != statuses.end();
+  const bool code_ok = codes.empty() || std::find(codes.begin(), codes.end(), code) != codes.end();
+  const bool message_ok = messages.empty() || std::any_of(messages.begin(), messages.end(), [&](const MessageRule& m) {
+                            return m.prefix ? message.starts_with(m.text) : message == m.text;
+                          });
+  return status_ok && code_ok && message_ok;
+}
+
+}  // namespace essconf::model

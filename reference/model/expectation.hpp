@@ -1,0 +1,95 @@
+// What the documentation allows a target to answer: the model's output.
+// expect() (model.hpp) returns an Expectation; the checker compares a
+// target's Observation with it; the reference server renders its
+// `reference` Decision.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reference/model/world.hpp"
+#include "reference/wire/body.hpp"
+
+namespace essconf::model {
+
+// spec: every reading of the documentation passes (open clauses generous);
+// strict: only the reference's own choices pass, other readings are deviations.
+enum class Profile { spec, strict };
+
+// How an observed outcome is graded when it matches an allowed Outcome.
+// Anything that matches no Outcome is a fail.
+enum class Grade { pass, deviation };
+
+// A message an error may carry: exactly `text`, or anything starting with it.
+struct MessageRule {
+  std::string text;
+  bool prefix = false;
+  friend bool operator==(const MessageRule&, const MessageRule&) = default;
+};
+
+// A family of error answers. Empty lists mean "any": statuses empty = any 4xx.
+struct ErrorSpec {
+  std::vector<int> statuses;
+  std::vector<std::string> codes;
+  std::vector<MessageRule> messages;
+  friend bool operator==(const ErrorSpec&, const ErrorSpec&) = default;
+
+  bool matches(int status, std::string_view code, std::string_view message) const;
+};
+
+// What a successful call does to the World (applied by apply()).
+struct Effects {
+  std::string group_id;
+  std::vector<std::string> instance_ids;  // unique, in the order of N
+  RemovePolicy policy = RemovePolicy::release;
+  friend bool operator==(const Effects&, const Effects&) = default;
+};
+
+struct Outcome {
+  enum class Kind { error, success };
+  Kind kind = Kind::error;
+  ErrorSpec error;   // when kind == error
+  Effects effects;   // when kind == success
+  Grade grade = Grade::pass;
+  std::vector<std::string_view> clauses;  // the clause(s) that produce this outcome
+  std::string why;                        // one sentence for a person
+};
+
+// The reference's own, concrete answer.
+struct Decision {
+  bool success = false;
+  int status = 200;
+  std::string code;     // when !success
+  std::string message;  // when !success
+  Effects effects;      // when success
+  wire::Format format = wire::Format::json;
+  std::vector<std::string_view> clauses;
+  // The request's SignatureNonce when its signature verified: from now on it
+  // is used (rpc.nonce), whatever the rest of the answer.
+  std::optional<std::string> nonce_used;
+};
+
+struct Expectation {
+  std::vector<Outcome> outcomes;
+  Decision reference;
+  // Body formats that pass; the reference's is reference.format.
+  std::vector<wire::Format> formats;
+  // Every clause this request exercises, sorted, for coverage and reports.
+  std::vector<std::string_view> clauses;
+
+  bool allows_success() const;
+};
+
+// Everything outside the World that a decision depends on, passed in so the
+// model stays pure.
+struct Context {
+  std::int64_t now = 0;              // the target's clock, Unix seconds (rpc.timestamp)
+  std::int64_t clock_tolerance = 0;  // seconds either way the caller cannot tell apart
+  const std::set<std::string, std::less<>>* used_nonces = nullptr;  // rpc.nonce
+};
+
+}  // namespace essconf::model

@@ -1,0 +1,494 @@
+// The rules in the reference's order of precedence (docs/ambiguities.md,
+// error.precedence): transport and encoding, routing (Action, Version,
+// Format), authentication and authorization, parameters, then the group and
+// its instances. Every rule is evaluated, not only the first broken one: the
+// spec profile accepts the error of any broken rule.
+#include "reference/model/rules.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "reference/model/clause_ids.hpp"
+#include "reference/model/model.hpp"
+#include "reference/wire/signature.hpp"
+
+namespace essconf::model::rules {
+namespace {
+
+constexpr std::string_view kApiVersion = "2014-08-28";
+constexpr std::string_view kNewerApiVersion = "2022-02-22";
+constexpr std::int64_t kTimestampWindow = 15 * 60;
+
+const std::string* find(const ParamMap& params, std::string_view name) {
+  auto it = params.find(name);
+  return it == params.end() ? nullptr : &it->second;
+}
+
+// ASCII case-insensitive equality (Format=json and Format=JSON are both sent by SDKs).
+bool iequals(std::string_view a, std::string_view b) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
+}
+
+ErrorSpec any_4xx() { return {}; }
+ErrorSpec any_4xx_with_codes(std::vector<std::string> codes) { return {{}, std::move(codes), {}}; }
+ErrorSpec exactly(int status, std::string code, std::vector<MessageRule> messages) {
+  return {{status}, {std::move(code)}, std::move(messages)};
+}
+
+// A rule of the documentation's error table: the page's status, code and
+// message pass; the same code with 400 instead of the page's 404 is a
+// deviation (error.status-codes).
+Violation documented(std::string_view clause, int status, std::string code, std::vector<std::string> messages,
+                     std::string why) {
+  Violation v;
+  v.clause = clause;
+  v.status = status;
+  v.code = code;
+  v.message = messages.front();
+  std::vector<MessageRule> rules;
+  for (auto& m : messages) rules.push_back({std::move(m), false});
+  v.passes = exactly(status, v.code, rules);
+  if (status == 404) {
+    v.tolerated = exactly(400, v.code, std::move(rules));
+    v.tolerated_clause = clause::kStatusCodes;
+  }
+  v.why = std::move(why);
+  return v;
+}
+
+// A rule whose answer the page does not fix: any 4xx passes; the reference's
+// status, code and message are what strict expects.
+Violation any_client_error(std::string_view clause, int status, std::string code, std::string message,
+                           std::string why) {
+  Violation v;
+  v.clause = clause;
+  v.status = status;
+  v.code = std::move(code);
+  v.message = std::move(message);
+  v.passes = any_4xx();
+  v.why = std::move(why);
+  return v;
+}
+
+// A convention of Alibaba's RPC gateway: a 4xx with one of `codes` passes,
+// another 4xx code is a deviation (the convention is not the page).
+Violation convention(std::string_view clause, int status, std::string code, std::string message,
+                     std::vector<std::string> codes, std::string why) {
+  Violation v = any_client_error(clause, status, std::move(code), std::move(message), std::move(why));
+  v.passes = any_4xx_with_codes(std::move(codes));
+  v.tolerated = any_4xx();
+  v.tolerated_clause = clause;
+  return v;
+}
+
+// ---- transport and encoding ----------------------------------------------
+
+void transport_rules(const wire::HttpRequest& req, const wire::ParamList& sent, std::vector<Violation>& out) {
+  if (req.method != "GET" && req.method != "POST") {
+    out.push_back(any_client_error(clause::kMethods, 400, "UnsupportedHTTPMethod", "This http method not supported.",
+                                   fmt::format("the method {} is neither GET nor POST", req.method)));
+  }
+  if (req.path() != "/") {
+    Violation v = any_client_error(clause::kPath, 404, "InvalidAction.NotFound",
+                                   "Specified api is not found, please check your url and method.",
+                                   fmt::format("the path \"{}\" is not /", req.path()));
+    v.proceed = Proceed::pass;  // serving RPC on every path is a reading too
+    out.push_back(std::move(v));
+  }
+  if (!sent.issues.empty()) {
+    const auto& issue = sent.issues.front();
+    const auto& param = sent.params[issue.param_index];
+    Violation v = any_client_error(clause::kMalformed, 400, "InvalidParameter", invalid_parameter_message(param.name),
+                                   fmt::format("the parameter segment \"{}\" has a problem: {}", param.raw,
+                                               wire::describe(issue.kind)));
+    v.proceed = Proceed::pass;  // read leniently, the request may be served
+    out.push_back(std::move(v));
+  }
+  if (auto dups = wire::duplicate_names(sent.params); !dups.empty()) {
+    Violation v = any_client_error(clause::kDuplicateKey, 400, "InvalidParameter", invalid_parameter_message(dups.front()),
+                                   fmt::format("the parameter {} is sent more than once", dups.front()));
+    v.proceed = Proceed::pass;  // first-wins and last-wins are readings too
+    out.push_back(std::move(v));
+  }
+}
+
+// ---- routing: Action, Version, Format --------------------------------------
+
+// Returns whether the request reaches RemoveInstances at all.
+bool routing_rules(const ParamMap& p, std::vector<Violation>& out) {
+  bool routed = true;
+  const auto* action = find(p, "Action");
+  if (action == nullptr || *action != "RemoveInstances") {
+    out.push_back(convention(clause::kAction, 404, "InvalidAction.NotFound",
+                             "Specified api is not found, please check your url and method.",
+                             {"InvalidAction.NotFound", "InvalidApi.NotFound", "InvalidAction", "MissingParameter",
+                              "MissingAction", "InvalidParameter"},
+                             action == nullptr ? "Action is missing"
+                                               : fmt::format("Action \"{}\" is not RemoveInstances", *action)));
+    routed = false;
+  }
+  const auto* version = find(p, "Version");
+  if (version == nullptr) {
+    Violation v = any_client_error(clause::kVersion, 400, "MissingParameter", missing_parameter_message("Version"),
+                                   "Version is missing");
+    v.proceed = Proceed::pass;  // a single-version target may serve it anyway
+    out.push_back(std::move(v));
+  } else if (*version != kApiVersion) {
+    Violation v = convention(clause::kVersion, 400, "NoSuchVersion", "The specified version does not exist.",
+                             {"NoSuchVersion", "InvalidVersion", "InvalidParameter", "InvalidApi.NotFound",
+                              "InvalidAction.NotFound"},
+                             fmt::format("Version \"{}\" is not {}", *version, kApiVersion));
+    if (*version == kNewerApiVersion) {
+      v.proceed = Proceed::deviation;  // a target serving the newer API too
+    } else {
+      routed = false;
+    }
+    out.push_back(std::move(v));
+  }
+  if (const auto* format = find(p, "Format"); format != nullptr && !iequals(*format, "XML") && !iequals(*format, "JSON")) {
+    Violation v = any_client_error(clause::kFormat, 400, "InvalidParameter.Format",
+                                   "Specified parameter format is not valid.",
+                                   fmt::format("Format \"{}\" is neither XML nor JSON", *format));
+    v.proceed = Proceed::deviation;  // answering in the default format ignores the mistake
+    out.push_back(std::move(v));
+  }
+  return routed;
+}
+
+// ---- authentication and authorization (Auth.Mode Signature) -----------------
+
+void auth_rules(const World& w, const wire::HttpRequest& req, const wire::ParamList& sent, const ParamMap& p,
+                const Context& ctx, std::vector<Violation>& out, std::optional<std::string>& nonce_used) {
+  if (w.auth.mode != AuthMode::signature) return;
+  const std::vector<std::string> missing_codes{"MissingParameter", "IncompleteSignature", "InvalidParameter",
+                                               "MissingSignature", "MissingAccessKeyId", "MissingSignatureNonce",
+                                               "MissingTimestamp", "IllegalTimestamp", "MissingSignatureMethod",
+                                               "MissingSignatureVersion"};
+  struct Required {
+    std::string_view name;
+    std::string_view clause;
+  };
+  for (auto [name, cl] : {Required{"AccessKeyId", clause::kSignature}, Required{"Signature", clause::kSignature},
+                          Required{"SignatureMethod", clause::kSignature},
+                          Required{"SignatureVersion", clause::kSignature},
+                          Required{"SignatureNonce", clause::kNonce}, Required{"Timestamp", clause::kTimestamp}}) {
+    if (find(p, name) == nullptr)
+      out.push_back(convention(cl, 400, "MissingParameter", missing_parameter_message(name), missing_codes,
+                               fmt::format("{} is missing from a request to a target that requires signatures", name)));
+  }
+  if (const auto* m = find(p, "SignatureMethod"); m != nullptr && *m != "HMAC-SHA1")
+    out.push_back(convention(clause::kSignature, 400, "InvalidSignatureMethod", "Specified signature method is not valid.",
+                             {"InvalidSignatureMethod", "InvalidParameter", "SignatureDoesNotMatch"},
+                             fmt::format("SignatureMethod \"{}\" is not HMAC-SHA1", *m)));
+  if (const auto* v = find(p, "SignatureVersion"); v != nullptr && *v != "1.0")
+    out.push_back(convention(clause::kSignature, 400, "InvalidSignatureVersion",
+                             "Specified signature version is not valid.",
+                             {"InvalidSignatureVersion", "InvalidParameter", "SignatureDoesNotMatch"},
+                             fmt::format("SignatureVersion \"{}\" is not 1.0", *v)));
+  if (const auto* ts = find(p, "Timestamp")) {
+    if (auto t = parse_timestamp(*ts); !t) {
+      out.push_back(convention(clause::kTimestamp, 400, "InvalidTimeStamp.Format",
+                               "Specified time stamp or date value is not well formatted.",
+                               {"InvalidTimeStamp.Format", "IllegalTimestamp", "InvalidParameter"},
+                               fmt::format("Timestamp \"{}\" is not YYYY-MM-DDThh:mm:ssZ", *ts)));
+    } else {
+      const auto skew = *t > ctx.now ? *t - ctx.now : ctx.now - *t;
+      // Within the caller's uncertainty about the target's clock, both answers pass.
+      if (skew > kTimestampWindow - ctx.clock_tolerance) {
+        Violation v = convention(clause::kTimestamp, 400, "InvalidTimeStamp.Expired",
+                                 "Specified time stamp or date value is expired.",
+                                 {"InvalidTimeStamp.Expired", "IllegalTimestamp", "InvalidTimeStamp"},
+                                 fmt::format("Timestamp is {} s away from the target's clock (window {} s)", skew,
+                                             kTimestampWindow));
+        v.reference_rejects = skew > kTimestampWindow;
+        if (skew <= kTimestampWindow + ctx.clock_tolerance) v.proceed = Proceed::pass;
+        out.push_back(std::move(v));
+      }
+    }
+  }
+  const auto* key_id = find(p, "AccessKeyId");
+  const AccessKey* key = key_id != nullptr ? w.access_key(*key_id) : nullptr;
+  if (key_id != nullptr && key == nullptr) {
+    Violation v = convention(clause::kSignature, 400, "InvalidAccessKeyId.NotFound",
+                             "Specified access key is not found.",
+                             {"InvalidAccessKeyId.NotFound", "InvalidAccessKeyId"},
+                             fmt::format("AccessKeyId \"{}\" is not a key of the World", *key_id));
+    out.push_back(std::move(v));
+  }
+  const auto* signature = find(p, "Signature");
+  bool verified = false;
+  if (key != nullptr && signature != nullptr) {
+    std::vector<wire::Pair> pairs;
+    for (const auto& prm : sent.params)
+      if (prm.name != "Signature") pairs.emplace_back(prm.name, prm.value);
+    verified = wire::verify_v1(req.method, pairs, key->secret, *signature);
+    if (!verified) {
+      out.push_back(convention(
+          clause::kSignature, 400, "SignatureDoesNotMatch",
+          "Specified signature is not matched with our calculation. server string to sign is:" +
+              wire::string_to_sign(req.method, pairs),
+          {"SignatureDoesNotMatch", "IncompleteSignature", "InvalidSignature"},
+          "the Signature is not the HMAC-SHA1 of the request with the key's secret"));
+    }
+  }
+  if (const auto* nonce = find(p, "SignatureNonce")) {
+    if (ctx.used_nonces != nullptr && ctx.used_nonces->count(*nonce) != 0) {
+      out.push_back(convention(clause::kNonce, 400, "SignatureNonceUsed", "Specified signature nonce was used already.",
+                               {"SignatureNonceUsed", "InvalidSignatureNonce"},
+                               fmt::format("SignatureNonce \"{}\" was used before", *nonce)));
+    } else if (verified) {
+      nonce_used = *nonce;
+    }
+  }
+  if (key != nullptr && !key->authorized)
+    out.push_back(documented(clause::kUnauthorized, 403, "Forbidden.Unauthorized",
+                             {"A required authorization for the specified action is not supplied."},
+                             fmt::format("the key \"{}\" may not call RemoveInstances", key->id)));
+}
+
+// ---- parameters ---------------------------------------------------------------
+
+struct InstanceParams {
+  std::vector<std::string> ids;  // non-empty values in order of N, each once
+  std::vector<std::string> all_values;  // every non-empty value given, for existence checks
+};
+
+// 1..20 written without leading zeros, or 0 for anything else.
+int instance_index(std::string_view suffix) {
+  if (suffix.empty() || suffix.size() > 2 || suffix[0] == '0') return 0;
+  int n = 0;
+  auto [ptr, ec] = std::from_chars(suffix.data(), suffix.data() + suffix.size(), n);
+  if (ec != std::errc() || ptr != suffix.data() + suffix.size() || n < 1 || n > 20) return 0;
+  return n;
+}
+
+InstanceParams instance_rules(const ParamMap& p, std::vector<Violation>& out) {
+  constexpr std::string_view prefix = "InstanceId.";
+  std::vector<std::pair<int, std::string>> indexed;
+  InstanceParams r;
+  std::size_t count = 0;
+  std::optional<Violation> bad_index, empty_value;
+  for (const auto& [name, value] : p) {
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    ++count;
+    const int n = instance_index(std::string_view(name).substr(prefix.size()));
+    if (n == 0 && !bad_index)
+      bad_index = any_client_error(clause::kInstanceIdIndex, 400, "InvalidParameter", invalid_parameter_message(name),
+                                   fmt::format("{} is not InstanceId.1 to InstanceId.20", name));
+    if (value.empty() && !empty_value)
+      empty_value = any_client_error(clause::kInstanceIdIndex, 400, "InvalidParameter", invalid_parameter_message(name),
+                                     fmt::format("{} is empty", name));
+    if (!value.empty()) r.all_values.push_back(value);
+    if (n != 0 && !value.empty()) indexed.emplace_back(n, value);
+  }
+  if (count == 0) {
+    out.push_back(any_client_error(clause::kInstanceIdRequired, 400, "MissingParameter",
+                                   missing_parameter_message("InstanceId.1"), "no InstanceId.N is given"));
+    return r;
+  }
+  if (count > 20) {
+    out.push_back(any_client_error(clause::kInstanceIdMax20, 400, "InvalidParameter",
+                                   invalid_parameter_message("InstanceId.N"),
+                                   fmt::format("{} InstanceId.N parameters are given; at most 20 are allowed", count)));
+  }
+  if (bad_index) {
+    out.push_back(std::move(*bad_index));
+  }
+  if (empty_value) {
+    out.push_back(std::move(*empty_value));
+  }
+  std::sort(indexed.begin(), indexed.end());
+  for (std::size_t i = 0; i < indexed.size(); ++i) {
+    if (indexed[i].first != static_cast<int>(i) + 1) {
+      Violation v = any_client_error(clause::kInstanceIdIndex, 400, "InvalidParameter",
+                                     invalid_parameter_message(fmt::format("InstanceId.{}", i + 1)),
+                                     fmt::format("InstanceId.{} is missing between the given indexes", i + 1));
+      v.proceed = Proceed::pass;  // a sparse N is a reading, if every named instance is removed
+      out.push_back(std::move(v));
+      break;
+    }
+  }
+  std::set<std::string_view> seen;
+  bool duplicate_reported = false;
+  for (const auto& [n, id] : indexed) {
+    if (seen.insert(id).second) {
+      r.ids.push_back(id);
+    } else if (!duplicate_reported) {
+      duplicate_reported = true;
+      Violation v = any_client_error(clause::kInstanceIdIndex, 400, "InvalidParameter",
+                                     invalid_parameter_message(fmt::format("InstanceId.{}", n)),
+                                     fmt::format("the instance {} is named twice", id));
+      v.proceed = Proceed::pass;  // removing it once is a reading
+      out.push_back(std::move(v));
+    }
+  }
+  return r;
+}
+
+// ---- the group and its instances -----------------------------------------------
+
+bool counts_toward_capacity_in_every_reading(MemberState s) {
+  return s == MemberState::in_service || s == MemberState::is_protected || s == MemberState::standby;
+}
+
+void group_rules(const World& w, const ScalingGroup& g, const InstanceParams& inst, std::optional<RemovePolicy> policy,
+                 std::vector<Violation>& out) {
+  if (g.state != GroupState::active)
+    out.push_back(documented(clause::kGroupActive, 400, "IncorrectScalingGroupStatus",
+                             {"The current status of the specified scaling group does not support this action."},
+                             fmt::format("the group is {}", name(g.state))));
+  if (w.has_activity_in_progress(g.id))
+    out.push_back(documented(clause::kNoActivityInProgress, 400, "ScalingActivityInProgress",
+                             {"You cannot delete a scaling group or launch a new scaling activity while there is a "
+                              "scaling activity in progress for the specified scaling group."},
+                             "the group has a scaling activity in progress"));
+  std::vector<std::string> missing_messages;
+  std::string first_missing;
+  for (const auto& id : inst.all_values) {
+    if (g.member(id) != nullptr) continue;
+    if (first_missing.empty()) first_missing = id;
+    missing_messages.push_back(fmt::format("Instance \"{}\" does not exist.", id));
+    missing_messages.push_back(fmt::format("Instance \xE2\x80\x9C{}\xE2\x80\x9D does not exist.", id));  // 2018 page
+  }
+  if (!missing_messages.empty())
+    out.push_back(documented(clause::kInstanceNotFound, 404, "InvalidInstanceId.NotFound", std::move(missing_messages),
+                             fmt::format("the instance {} is not a member of the group", first_missing)));
+  for (const auto& id : inst.ids) {
+    const Member* m = g.member(id);
+    if (m == nullptr) continue;
+    const bool transitional = m->state == MemberState::pending || m->state == MemberState::removing;
+    if (!transitional && m->state != MemberState::is_protected && m->state != MemberState::standby) continue;
+    Violation v = any_client_error(clause::kInstanceState, 400, "IncorrectInstanceStatus",
+                                   fmt::format("The current status of instance \"{}\" does not support this action.", id),
+                                   fmt::format("the instance {} is {}", id, name(m->state)));
+    v.reference_rejects = transitional;
+    v.proceed = Proceed::pass;
+    out.push_back(std::move(v));
+    break;
+  }
+  if (policy == RemovePolicy::recycle && g.policy != ScalingPolicy::recycle)
+    out.push_back(documented(clause::kRemovePolicyRecycleGroup, 400, "InvalidParameter",
+                             {"The specified group does not support the specified RemovePolicy."},
+                             "RemovePolicy=recycle on a group whose ScalingPolicy is release"));
+  if (!inst.ids.empty()) {
+    std::int64_t removed = 0, removed_counted = 0;
+    for (const auto& id : inst.ids)
+      if (const Member* m = g.member(id)) {
+        ++removed;
+        removed_counted += counts_toward_capacity_in_every_reading(m->state) ? 1 : 0;
+      }
+    const auto members = static_cast<std::int64_t>(g.members.size());
+    const auto counted = static_cast<std::int64_t>(
+        std::count_if(g.members.begin(), g.members.end(),
+                      [](const Member& m) { return counts_toward_capacity_in_every_reading(m.state); }));
+    const std::string why = fmt::format("{} members - {} removed < MinSize {}", members, removed, g.min_size);
+    Violation v = documented(clause::kMinSize, 400, "IncorrectCapacity.MinSize",
+                             {"To remove the instances, the total capacity will be lesser than the MinSize."}, why);
+    if (members - removed < g.min_size) {
+      out.push_back(std::move(v));
+    } else if (counted - removed_counted < g.min_size) {
+      v.clause = clause::kCapacityCount;
+      v.reference_rejects = false;
+      v.proceed = Proceed::pass;
+      v.passes.statuses.clear();  // any reading of "capacity" may reject with a 4xx
+      v.why = fmt::format("only {} members are InService, Protected or Standby; {} - {} < MinSize {}", counted,
+                          counted, removed_counted, g.min_size);
+      out.push_back(std::move(v));
+    }
+  }
+  for (const auto& lb : g.load_balancers)
+    if (lb.status != LoadBalancerStatus::active) {
+      out.push_back(documented(clause::kLoadBalancerStatus, 400, "IncorrectLoadBalancerStatus",
+                               {"The current status of the specified load balancer does not support this action."},
+                               fmt::format("the load balancer {} is {}", lb.id, name(lb.status))));
+      break;
+    }
+  std::vector<std::string> db_messages;
+  std::string first_db;
+  for (const auto& db : g.db_instances)
+    if (db.status != "Running") {
+      if (first_db.empty()) first_db = fmt::format("the database {} is {}", db.id, db.status);
+      db_messages.push_back(fmt::format("The current status of DB instance \"{}\" does not support this action.", db.id));
+    }
+  if (!db_messages.empty())
+    out.push_back(documented(clause::kDbInstanceStatus, 400, "IncorrectDBInstanceStatus", std::move(db_messages), first_db));
+}
+
+}  // namespace
+
+std::string missing_parameter_message(std::string_view name) {
+  return fmt::format("The input parameter \"{}\" that is mandatory for processing this request is not supplied.", name);
+}
+std::string invalid_parameter_message(std::string_view name) {
+  return fmt::format("The specified value of parameter \"{}\" is not valid.", name);
+}
+
+Analysis analyse(const World& w, const wire::HttpRequest& req, const wire::ParamList& sent, const ParamMap& p,
+                 const Context& ctx) {
+  Analysis a;
+  auto& out = a.violations;
+  transport_rules(req, sent, out);
+  const bool routed = routing_rules(p, out);
+  auth_rules(w, req, sent, p, ctx, out, a.nonce_used);
+  if (!routed) return a;
+
+  const auto* group_id = find(p, "ScalingGroupId");
+  if (group_id == nullptr || group_id->empty())
+    out.push_back(any_client_error(clause::kGroupIdRequired, 400, "MissingParameter",
+                                   missing_parameter_message("ScalingGroupId"),
+                                   group_id == nullptr ? "ScalingGroupId is missing" : "ScalingGroupId is empty"));
+  const InstanceParams inst = instance_rules(p, out);
+  std::optional<RemovePolicy> policy;
+  if (const auto* rp = find(p, "RemovePolicy")) {
+    if (*rp == "release") {
+      policy = RemovePolicy::release;
+    } else if (*rp == "recycle") {
+      policy = RemovePolicy::recycle;
+    } else {
+      out.push_back(any_client_error(clause::kRemovePolicyValues, 400, "InvalidParameter",
+                                     invalid_parameter_message("RemovePolicy"),
+                                     fmt::format("RemovePolicy \"{}\" is neither recycle nor release", *rp)));
+    }
+  }
+  if (group_id == nullptr || group_id->empty()) return a;
+
+  const auto* region = find(p, "RegionId");
+  const bool other_region = region != nullptr && *region != w.region_id;
+  const ScalingGroup* g = w.group(*group_id);
+  if (g == nullptr || other_region) {
+    Violation v = documented(clause::kGroupNotFound, 404, "InvalidScalingGroupId.NotFound",
+                             {"The specified scaling group does not exist."},
+                             fmt::format("there is no scaling group {}", *group_id));
+    if (g != nullptr) {  // the group exists, in the World's region
+      v.clause = clause::kRegionId;
+      v.reference_rejects = false;
+      v.proceed = Proceed::pass;
+      v.why = fmt::format("RegionId \"{}\" is not the World's region \"{}\"", *region, w.region_id);
+    }
+    out.push_back(std::move(v));
+    if (g == nullptr) return a;
+  }
+  group_rules(w, *g, inst, policy, out);
+  if (inst.ids.empty()) return a;
+
+  a.effects = Effects{g->id, inst.ids, policy.value_or(RemovePolicy::release)};
+  a.success_clauses = {clause::kRemovedExactly, clause::kActivityTrackable, clause::kActivityId, clause::kMethods};
+  if (!policy) a.success_clauses.push_back(clause::kRemovePolicyDefault);
+  if (std::any_of(w.activities.begin(), w.activities.end(),
+                  [&](const Activity& act) { return act.group_id == g->id && act.status != ActivityStatus::in_progress; }))
+    a.success_clauses.push_back(clause::kCooldownIgnored);
+  for (const auto& id : inst.ids) {
+    const Member* m = g->member(id);
+    if (m == nullptr) continue;
+    a.success_clauses.push_back(m->creation == CreationType::auto_created ? clause::kAutoCreatedReleased
+                                                                          : clause::kAttachedKept);
+  }
+  return a;
+}
+
+}  // namespace essconf::model::rules

@@ -1,0 +1,41 @@
+// An HTTP request as bytes on the wire, before any interpretation: what the
+// model judges and what the runner sends. Kept raw so that any malformed
+// request is representable and reproducible.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace essconf::wire {
+
+struct Header {
+  std::string name;
+  std::string value;
+};
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string target = "/";  // request-target as sent: "/?Action=RemoveInstances&..."
+  std::vector<Header> headers;
+  std::string body;
+
+  // The first header with this name (ASCII case-insensitive), or "" if none.
+  std::string_view header(std::string_view name) const noexcept;
+  bool has_header(std::string_view name) const noexcept;
+  std::string_view path() const noexcept;   // target up to '?' (or all of it)
+  std::string_view query() const noexcept;  // after the first '?', "" if none
+  // True when Content-Type's media type is application/x-www-form-urlencoded
+  // (case-insensitive, parameters such as charset allowed).
+  bool has_form_body() const noexcept;
+};
+
+// The exact bytes of the request as HTTP/1.1 (request line, headers in order,
+// CRLFs, body). Adds no header of its own.
+std::string to_http_bytes(const HttpRequest& request);
+
+// A curl command line that sends the same request to `base_url`
+// (e.g. "http://127.0.0.1:8080"), quoted for a POSIX shell.
+std::string to_curl(const HttpRequest& request, std::string_view base_url);
+
+}  // namespace essconf::wire
