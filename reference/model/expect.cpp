@@ -188,6 +188,7 @@ Expectation expect(const World& world, const wire::HttpRequest& request, Profile
       if (v.tolerated) add_clause(c, v.tolerated_clause);
     }
     for (auto id : a.success_clauses) add_clause(c, id);
+    for (auto id : a.checked) add_clause(c, id);
   }
   if (std::any_of(e.outcomes.begin(), e.outcomes.end(), [](const Outcome& o) { return o.kind == Outcome::Kind::error; })) {
     add_clause(c, clause::kErrorBody);
@@ -200,6 +201,25 @@ Expectation expect(const World& world, const wire::HttpRequest& request, Profile
 
 bool Expectation::allows_success() const {
   return std::any_of(outcomes.begin(), outcomes.end(), [](const Outcome& o) { return o.kind == Outcome::Kind::success; });
+}
+
+namespace {
+// The better of a grade found so far (if any) and another.
+Grade best(std::optional<Grade> a, Grade b) { return a == Grade::pass || b == Grade::pass ? Grade::pass : Grade::deviation; }
+}  // namespace
+
+std::optional<Grade> Expectation::grade_error(int status, std::string_view code, std::string_view message) const {
+  std::optional<Grade> g;
+  for (const auto& o : outcomes)
+    if (o.kind == Outcome::Kind::error && o.error.matches(status, code, message)) g = best(g, o.grade);
+  return g;
+}
+
+std::optional<Grade> Expectation::grade_success(const Effects& effects) const {
+  std::optional<Grade> g;
+  for (const auto& o : outcomes)
+    if (o.kind == Outcome::Kind::success && o.effects == effects) g = best(g, o.grade);
+  return g;
 }
 
 bool ErrorSpec::matches(int status, std::string_view code, std::string_view message) const {

@@ -82,6 +82,10 @@ struct Expectation {
   std::vector<std::string_view> clauses;
 
   bool allows_success() const;
+  // How an observed answer grades: pass, deviation, or nullopt for a fail.
+  // The body's shape and format are the checker's; these judge the outcome.
+  std::optional<Grade> grade_error(int status, std::string_view code, std::string_view message) const;
+  std::optional<Grade> grade_success(const Effects& effects) const;
 };
 
 // Everything outside the World that a decision depends on, passed in so the

@@ -432,10 +432,16 @@ Analysis analyse(const World& w, const wire::HttpRequest& req, const wire::Param
                  const Context& ctx) {
   Analysis a;
   auto& out = a.violations;
+  auto& checked = a.checked;
+  checked = {clause::kMethods, clause::kPath, clause::kAction, clause::kVersion};
   transport_rules(req, sent, out);
   const bool routed = routing_rules(p, out);
+  if (w.auth.mode == AuthMode::signature)
+    checked.insert(checked.end(), {clause::kSignature, clause::kTimestamp, clause::kNonce, clause::kUnauthorized});
   auth_rules(w, req, sent, p, ctx, out, a.nonce_used);
   if (!routed) return a;
+  checked.insert(checked.end(), {clause::kGroupIdRequired, clause::kInstanceIdRequired, clause::kInstanceIdMax20,
+                                 clause::kInstanceIdIndex});
 
   const auto* group_id = find(p, "ScalingGroupId");
   if (group_id == nullptr || group_id->empty())
@@ -473,6 +479,11 @@ Analysis analyse(const World& w, const wire::HttpRequest& req, const wire::Param
     out.push_back(std::move(v));
     if (g == nullptr) return a;
   }
+  checked.insert(checked.end(), {clause::kGroupActive, clause::kNoActivityInProgress, clause::kInstanceNotFound,
+                                 clause::kInstanceState, clause::kMinSize, clause::kCapacityCount});
+  if (policy) checked.insert(checked.end(), {clause::kRemovePolicyValues, clause::kRemovePolicyRecycleGroup});
+  if (!g->load_balancers.empty()) checked.push_back(clause::kLoadBalancerStatus);
+  if (!g->db_instances.empty()) checked.push_back(clause::kDbInstanceStatus);
   group_rules(w, *g, inst, policy, out);
   if (inst.ids.empty()) return a;
 

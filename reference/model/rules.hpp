@@ -42,6 +42,7 @@ struct Analysis {
   std::vector<Violation> violations;        // in the reference's order of precedence
   std::optional<Effects> effects;           // what a success would do, when it can be worked out
   std::vector<std::string_view> success_clauses;
+  std::vector<std::string_view> checked;    // every rule evaluated on this request, broken or not
   std::optional<std::string> nonce_used;    // signature verified: this nonce is now used
 };
 

@@ -1,0 +1,88 @@
+// `essconf explain`: what the reference model allows for one request against
+// one World, as JSON (the reference's answer, every acceptable outcome with
+// its grade and clauses).
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "reference/model/expectation_json.hpp"
+#include "reference/model/model.hpp"
+#include "suite/cli/commands.hpp"
+
+namespace essconf::cli {
+namespace {
+
+struct ExplainOptions {
+  std::string world_file;
+  std::string method = "GET";
+  std::string target = "/";
+  std::string body;
+  std::vector<std::string> headers;
+  std::string profile = "spec";
+  std::int64_t now = 0;
+};
+
+// Reads a whole file; on failure prints "FILE: reason" and returns false.
+bool read_file(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << fmt::format("essconf: {}: cannot read the file\n", path);
+    return false;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return true;
+}
+
+int run(const ExplainOptions& o) {
+  std::string text;
+  if (!read_file(o.world_file, text)) return 2;
+  const auto parsed = model::parse_world(text);
+  if (!parsed.world) {
+    std::cerr << fmt::format("essconf: {}: {}: {}\n", o.world_file, parsed.path, parsed.error);
+    return 2;
+  }
+  wire::HttpRequest req;
+  req.method = o.method;
+  req.target = o.target;
+  req.body = o.body;
+  for (const auto& h : o.headers) {
+    const auto colon = h.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      std::cerr << fmt::format("essconf: --header \"{}\": expected \"Name: value\"\n", h);
+      return 2;
+    }
+    const auto value_start = h.find_first_not_of(' ', colon + 1);
+    req.headers.push_back({h.substr(0, colon), value_start == std::string::npos ? "" : h.substr(value_start)});
+  }
+  model::Context ctx;
+  ctx.now = o.now != 0 ? o.now
+                       : std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto profile = o.profile == "strict" ? model::Profile::strict : model::Profile::spec;
+  std::cout << model::to_json(model::expect(*parsed.world, req, profile, ctx)) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_explain_command(CLI::App& app, int& exit_status) {
+  auto opts = std::make_shared<ExplainOptions>();
+  auto* cmd = app.add_subcommand("explain", "Print what the model allows for a request against a World");
+  cmd->add_option("--world", opts->world_file, "World JSON file (fixture protocol v1)")->required();
+  cmd->add_option("--method", opts->method, "HTTP method")->capture_default_str();
+  cmd->add_option("--target", opts->target, "Request-target, e.g. '/?Action=RemoveInstances&...'")->required();
+  cmd->add_option("--body", opts->body, "Request body (a form body needs --header 'Content-Type: ...')");
+  cmd->add_option("--header", opts->headers, "Header 'Name: value' (repeatable)");
+  cmd->add_option("--profile", opts->profile, "spec or strict")
+      ->check(CLI::IsMember({"spec", "strict"}))
+      ->capture_default_str();
+  cmd->add_option("--now", opts->now, "The target's clock as Unix seconds (default: this machine's)");
+  cmd->callback([opts, &exit_status] { exit_status = run(*opts); });
+}
+
+}  // namespace essconf::cli

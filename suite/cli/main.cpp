@@ -1,0 +1,21 @@
+// essconf: conformance suite and fuzzer for Alibaba Cloud Auto Scaling's
+// RemoveInstances (2014-08-28). See README.md and docs/.
+#include <CLI/CLI.hpp>
+
+#include "suite/cli/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"essconf: conformance suite for Alibaba Cloud ESS RemoveInstances (2014-08-28)"};
+  app.require_subcommand(1);
+  int exit_status = 0;
+  essconf::cli::add_clauses_command(app, exit_status);
+  essconf::cli::add_explain_command(app, exit_status);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Usage errors exit 2, as every other "could not run" does; --help exits 0.
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  return exit_status;
+}
