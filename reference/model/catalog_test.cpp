@@ -83,5 +83,17 @@ TEST(Catalog, DocsPageNamesEveryClause) {
     EXPECT_NE(page.str().find("`" + c.id + "`"), std::string::npos) << c.id << " is not in docs/clauses.md";
 }
 
+// docs/ambiguities.md has an entry for every open clause.
+TEST(Catalog, LedgerCoversEveryOpenClause) {
+  std::ifstream in("docs/ambiguities.md");
+  ASSERT_TRUE(in) << "run from the source root; docs/ambiguities.md is missing";
+  std::stringstream page;
+  page << in.rdbuf();
+  for (const auto& c : catalog().clauses) {
+    if (c.level != Level::open) continue;
+    EXPECT_NE(page.str().find("### `" + c.id + "`"), std::string::npos) << c.id << " has no entry in the ledger";
+  }
+}
+
 }  // namespace
 }  // namespace essconf::model
