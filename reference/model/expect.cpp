@@ -127,14 +127,14 @@ Outcome as_outcome(const Decision& d, const Analysis& a) {
   o.kind = Outcome::Kind::error;
   // Strict expects the reference's status and code; the message as the page
   // fixes it where it does, or any.
-  const auto* v = &a.violations.front();
-  for (const auto& x : a.violations)
-    if (x.reference_rejects) {
-      v = &x;
+  o.error = ErrorSpec{{d.status}, {d.code}, {}};
+  o.why = "the reference's answer";
+  for (const auto& v : a.violations)
+    if (v.reference_rejects) {
+      o.error.messages = v.passes.messages;
+      o.why = v.why;
       break;
     }
-  o.error = ErrorSpec{{d.status}, {d.code}, v->passes.messages};
-  o.why = v->why;
   return o;
 }
 
