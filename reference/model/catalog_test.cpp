@@ -15,7 +15,7 @@ namespace {
 TEST(Catalog, EmbeddedCatalogLoads) {
   const Catalog& c = catalog();
   EXPECT_FALSE(c.revision.empty());
-  EXPECT_GE(c.clauses.size(), 36u) << "every clause of spec/clauses.md, and the project's finer ones";
+  EXPECT_GE(c.clauses.size(), 38u) << "every clause of spec/clauses.md, and the project's finer ones";
 }
 
 // The ids of ../shared/spec/clauses.md are never renumbered or dropped.
