@@ -14,11 +14,6 @@ using rules::ParamMap;
 using rules::Proceed;
 using rules::Violation;
 
-wire::ParamList sent_params(const wire::HttpRequest& req) {
-  const bool form = req.method == "POST" && req.has_form_body();
-  return wire::merge_params(req.query(), form ? std::string_view(req.body) : std::string_view());
-}
-
 // The readings of the parameters: first-wins (the reference's, used for every
 // rule), and last-wins when a repeated name carries different values.
 std::vector<ParamMap> readings(const wire::ParamList& sent) {
@@ -140,8 +135,13 @@ Outcome as_outcome(const Decision& d, const Analysis& a) {
 
 }  // namespace
 
+wire::ParamList request_params(const wire::HttpRequest& req) {
+  const bool form = req.method == "POST" && req.has_form_body();
+  return wire::merge_params(req.query(), form ? std::string_view(req.body) : std::string_view());
+}
+
 Expectation expect(const World& world, const wire::HttpRequest& request, Profile profile, const Context& context) {
-  const wire::ParamList sent = sent_params(request);
+  const wire::ParamList sent = request_params(request);
   const std::vector<ParamMap> maps = readings(sent);
   std::vector<Analysis> analyses;
   for (const auto& m : maps) analyses.push_back(rules::analyse(world, request, sent, m, context));

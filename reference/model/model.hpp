@@ -12,6 +12,7 @@
 #include "reference/model/expectation.hpp"
 #include "reference/model/world.hpp"
 #include "reference/wire/http_request.hpp"
+#include "reference/wire/params.hpp"
 
 namespace essconf::model {
 
@@ -21,6 +22,10 @@ namespace essconf::model {
 // reference's order of precedence, docs/ambiguities.md says why).
 Expectation expect(const World& world, const wire::HttpRequest& request, Profile profile,
                    const Context& context);
+
+// Every parameter of the request as the model reads it: the query's pairs,
+// then a form body's (POST with Content-Type application/x-www-form-urlencoded).
+wire::ParamList request_params(const wire::HttpRequest& request);
 
 // The World after a successful call with these effects: a new activity with
 // `activity_id`, completed at once (ActivityCompletion Immediate: members

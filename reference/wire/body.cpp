@@ -581,36 +581,39 @@ std::string_view trim_blank(std::string_view s) {
 
 // ---------------------------------------------------------------- public
 
-Rendered render_success(const SuccessBody& body, Format format) {
+namespace {
+
+// The fields of one body in order; a field with an empty value is left out.
+using Fields = std::initializer_list<std::pair<const char*, const std::string*>>;
+
+Rendered render_fields(const char* xml_root, Fields fields, Format format) {
   if (format == Format::xml) {
-    XmlBuilder xml("RemoveInstancesResponse");
-    xml.add("ScalingActivityId", body.scaling_activity_id);
-    xml.add("RequestId", body.request_id);
+    XmlBuilder xml(xml_root);
+    for (const auto& [name, value] : fields)
+      if (!value->empty()) xml.add(name, *value);
     return {std::string(kXmlContentType), xml.finish()};
   }
   boost::json::object object;
-  object.emplace("ScalingActivityId", sanitize(body.scaling_activity_id, Format::json));
-  object.emplace("RequestId", sanitize(body.request_id, Format::json));
+  for (const auto& [name, value] : fields)
+    if (!value->empty()) object.emplace(name, sanitize(*value, Format::json));
   return {std::string(kJsonContentType), boost::json::serialize(object)};
 }
 
+}  // namespace
+
+Rendered render_success(const SuccessBody& body, Format format) {
+  return render_fields("RemoveInstancesResponse",
+                       {{"ScalingActivityId", &body.scaling_activity_id}, {"RequestId", &body.request_id}}, format);
+}
+
 Rendered render_error(const ErrorBody& body, Format format) {
-  if (format == Format::xml) {
-    XmlBuilder xml("Error");
-    xml.add("RequestId", body.request_id);
-    if (!body.host_id.empty()) xml.add("HostId", body.host_id);
-    xml.add("Code", body.code);
-    xml.add("Message", body.message);
-    if (!body.recommend.empty()) xml.add("Recommend", body.recommend);
-    return {std::string(kXmlContentType), xml.finish()};
-  }
-  boost::json::object object;
-  object.emplace("RequestId", sanitize(body.request_id, Format::json));
-  if (!body.host_id.empty()) object.emplace("HostId", sanitize(body.host_id, Format::json));
-  object.emplace("Code", sanitize(body.code, Format::json));
-  object.emplace("Message", sanitize(body.message, Format::json));
-  if (!body.recommend.empty()) object.emplace("Recommend", sanitize(body.recommend, Format::json));
-  return {std::string(kJsonContentType), boost::json::serialize(object)};
+  return render_fields("Error",
+                       {{"RequestId", &body.request_id},
+                        {"HostId", &body.host_id},
+                        {"Code", &body.code},
+                        {"Message", &body.message},
+                        {"Recommend", &body.recommend}},
+                       format);
 }
 
 std::optional<std::string> ParsedBody::field(std::string_view name) const {

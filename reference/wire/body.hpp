@@ -24,10 +24,10 @@ struct SuccessBody {
 
 struct ErrorBody {
   std::string request_id;
-  std::string host_id;    // rendered when non-empty
+  std::string host_id;
   std::string code;
   std::string message;
-  std::string recommend;  // rendered when non-empty
+  std::string recommend;
 };
 
 struct Rendered {
@@ -37,7 +37,9 @@ struct Rendered {
 
 // XML: <?xml version="1.0" encoding="UTF-8"?> then <RemoveInstancesResponse>
 // with ScalingActivityId and RequestId, or <Error> with RequestId, HostId,
-// Code, Message, Recommend. JSON: a flat object with the same names.
+// Code, Message, Recommend. JSON: a flat object with the same names. A field
+// whose value is empty is left out (the reference never sends one; the
+// self-test faults use this to drop a field).
 Rendered render_success(const SuccessBody& body, Format format);
 Rendered render_error(const ErrorBody& body, Format format);
 

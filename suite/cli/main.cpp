@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   int exit_status = 0;
   essconf::cli::add_clauses_command(app, exit_status);
   essconf::cli::add_explain_command(app, exit_status);
+  essconf::cli::add_serve_command(app, exit_status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

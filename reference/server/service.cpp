@@ -1,0 +1,184 @@
+#include "reference/server/service.hpp"
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+namespace essconf::server {
+namespace {
+
+// Nonces older than the timestamp window on both sides can never be replayed
+// with a valid Timestamp, so they are forgotten; the count is bounded too.
+constexpr std::int64_t kNonceMemorySeconds = 2 * 15 * 60;
+constexpr std::size_t kNonceMemoryMax = 1'000'000;
+
+std::uint64_t splitmix64(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+HttpResponse json_response(int status, std::string body) {
+  HttpResponse r;
+  r.status = status;
+  r.headers.push_back({"Content-Type", "application/json;charset=utf-8"});
+  r.body = std::move(body);
+  return r;
+}
+
+HttpResponse protocol_error(int status, const std::string& reason) {
+  return json_response(status, boost::json::serialize(boost::json::object{{"error", reason}}));
+}
+
+}  // namespace
+
+Service::Service(model::World world, ServiceOptions options)
+    : world_(std::move(world)), options_(std::move(options)) {
+  rng_state_ = options_.seed != 0 ? options_.seed : std::random_device{}();
+  faults_.set = options_.faults;
+  if (!options_.clock)
+    options_.clock = [] {
+      return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
+}
+
+model::World Service::world() const {
+  std::lock_guard lock(mu_);
+  return world_;
+}
+
+HttpResponse Service::handle(const wire::HttpRequest& request) {
+  if (request.path().starts_with(kFixturePrefix) || request.path() == kFixturePrefix.substr(0, kFixturePrefix.size() - 1))
+    return fixture(request);
+  return remove_instances(request);
+}
+
+std::string Service::next_request_id() {
+  const std::uint64_t a = splitmix64(rng_state_), b = splitmix64(rng_state_);
+  return fmt::format("{:08X}-{:04X}-4{:03X}-{:04X}-{:012X}", a >> 32, (a >> 16) & 0xFFFF, a & 0xFFF,
+                     0x8000 | ((b >> 48) & 0x3FFF), b & 0xFFFFFFFFFFFFULL);
+}
+
+std::string Service::next_activity_id() {
+  static constexpr char kAlphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::string id = "asa-";
+  std::uint64_t r = splitmix64(rng_state_);
+  for (int i = 0; i < 20; ++i) {
+    if (i == 12) r = splitmix64(rng_state_);
+    id += kAlphabet[r % 36];
+    r /= 36;
+  }
+  return id;
+}
+
+void Service::remember_nonce(const std::string& nonce, std::int64_t now) {
+  while (!nonce_order_.empty() &&
+         (nonce_order_.front().first < now - kNonceMemorySeconds || nonce_order_.size() >= kNonceMemoryMax)) {
+    used_nonces_.erase(nonce_order_.front().second);
+    nonce_order_.pop_front();
+  }
+  if (used_nonces_.insert(nonce).second) nonce_order_.emplace_back(now, nonce);
+}
+
+HttpResponse Service::remove_instances(const wire::HttpRequest& original) {
+  std::unique_lock lock(mu_);
+  const std::uint64_t call = calls_++;
+  model::Context ctx{options_.clock(), 0, &used_nonces_};
+  wire::HttpRequest request = original;
+  model::World judged = world_;  // what the model sees: the World, unless a fault bends it
+  faults_.before_model(judged, request, ctx);
+  model::Decision d = model::expect(judged, request, model::Profile::strict, ctx).reference;
+  faults_.after_model(d, judged, request, call);
+  if (d.nonce_used) remember_nonce(*d.nonce_used, options_.clock());
+
+  std::string activity_id;
+  if (d.success) {
+    if (faults_.has(Fault::racy_min_size)) {
+      // The fault: decide, let go of the state, come back and act on a stale decision.
+      lock.unlock();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      lock.lock();
+    }
+    activity_id = next_activity_id();
+    const model::World before = world_;
+    world_ = model::apply(world_, d.effects, activity_id);
+    faults_.after_apply(world_, before, d, request);
+    if (faults_.has(Fault::activity_id_untracked)) activity_id = next_activity_id();
+  } else {
+    faults_.after_apply(world_, world_, d, request);
+  }
+  return render(d, activity_id);
+}
+
+HttpResponse Service::render(const model::Decision& d, const std::string& activity_id) {
+  HttpResponse r;
+  r.status = d.status;
+  const std::string request_id = next_request_id();
+  wire::Format format = d.format;
+  if (faults_.has(Fault::xml_as_json)) format = wire::Format::json;
+  wire::Rendered body;
+  if (d.success) {
+    body = wire::render_success({faults_.has(Fault::no_request_id) ? "" : request_id,
+                                 faults_.has(Fault::no_activity_id) ? "" : activity_id},
+                                format);
+  } else {
+    body = wire::render_error({faults_.has(Fault::no_request_id) ? "" : request_id, options_.host_id,
+                               faults_.has(Fault::error_without_code) ? "" : d.code, d.message,
+                               fmt::format("https://api.aliyun.com/troubleshoot?q={}&product=Ess", d.code)},
+                              format);
+    r.headers.push_back({"X-Essconf-Code", d.code});
+  }
+  r.headers.push_back({"Content-Type", std::move(body.content_type)});
+  r.headers.push_back({"x-acs-request-id", request_id});
+  r.body = std::move(body.body);
+  faults_.on_response(r, d);
+  return r;
+}
+
+HttpResponse Service::fixture(const wire::HttpRequest& request) {
+  const std::string_view path = request.path();
+  const std::string_view what = path.size() >= kFixturePrefix.size() ? path.substr(kFixturePrefix.size()) : "";
+  const auto& method = request.method;
+  auto wrong_method = [&](std::string_view allowed) {
+    HttpResponse r = protocol_error(405, fmt::format("{} does not allow {}; use {}", path, method, allowed));
+    r.headers.push_back({"Allow", std::string(allowed)});
+    return r;
+  };
+  if (what == "capabilities") {
+    if (method != "GET") return wrong_method("GET");
+    return json_response(200, R"({"protocol":1,"features":["world","activities","auth","load_balancers","db_instances"]})");
+  }
+  if (what == "world") {
+    if (method == "GET") return json_response(200, model::to_json(world()));
+    if (method != "PUT") return wrong_method("GET, PUT");
+    auto parsed = model::parse_world(request.body);
+    if (!parsed.world) return protocol_error(400, fmt::format("invalid World at {}: {}", parsed.path, parsed.error));
+    std::lock_guard lock(mu_);
+    world_ = std::move(*parsed.world);
+    used_nonces_.clear();
+    nonce_order_.clear();
+    HttpResponse r;
+    r.status = 204;
+    return r;
+  }
+  if (what == "activities/complete") {
+    if (method != "POST") return wrong_method("POST");
+    std::vector<std::string> done;
+    {
+      std::lock_guard lock(mu_);
+      done = model::complete_activities(world_);
+    }
+    boost::json::array ids;
+    for (auto& id : done) ids.emplace_back(id);
+    return json_response(200, boost::json::serialize(boost::json::object{{"completed", std::move(ids)}}));
+  }
+  return protocol_error(404, fmt::format("no fixture endpoint {} (protocol v1 has capabilities, world, "
+                                         "activities/complete)", path));
+}
+
+}  // namespace essconf::server

@@ -1,0 +1,57 @@
+// The reference RemoveInstances service: an HttpRequest in, an HttpResponse
+// out, no I/O. Every RemoveInstances answer is the model's reference Decision
+// (so server and model cannot disagree); the fixture protocol v1
+// (docs/fixture-protocol.md) sets and reads the World. Thread-safe: each call
+// holds one lock from decision to effect, so concurrent calls are
+// linearizable (atomic.concurrent-min-size).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "reference/model/model.hpp"
+#include "reference/server/faults.hpp"
+#include "reference/server/http_response.hpp"
+
+namespace essconf::server {
+
+struct ServiceOptions {
+  FaultSet faults;                                  // none: the reference
+  std::function<std::int64_t()> clock;              // Unix seconds; default: the system clock
+  std::uint64_t seed = 0;                           // for RequestId and ScalingActivityId; 0: random
+  std::string host_id = "ess.essconf.local";        // HostId of error bodies
+};
+
+// The prefix of the fixture protocol's paths.
+inline constexpr std::string_view kFixturePrefix = "/_conformance/v1/";
+
+class Service {
+ public:
+  explicit Service(model::World world, ServiceOptions options = {});
+
+  HttpResponse handle(const wire::HttpRequest& request);
+  model::World world() const;
+
+ private:
+  HttpResponse remove_instances(const wire::HttpRequest& request);
+  HttpResponse fixture(const wire::HttpRequest& request);
+  HttpResponse render(const model::Decision& decision, const std::string& activity_id);
+  std::string next_request_id();     // needs mu_
+  std::string next_activity_id();    // needs mu_
+  void remember_nonce(const std::string& nonce, std::int64_t now);  // needs mu_
+
+  mutable std::mutex mu_;
+  model::World world_;
+  std::set<std::string, std::less<>> used_nonces_;
+  std::deque<std::pair<std::int64_t, std::string>> nonce_order_;  // for forgetting old nonces
+  std::uint64_t rng_state_;
+  std::uint64_t calls_ = 0;
+  ServiceOptions options_;
+  FaultHooks faults_;
+};
+
+}  // namespace essconf::server

@@ -1,0 +1,125 @@
+// `essconf serve`: the reference RemoveInstances endpoint with the fixture
+// protocol, on Beast. docs/serve.md is its manual.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "reference/server/http_server.hpp"
+#include "reference/server/service.hpp"
+#include "suite/cli/commands.hpp"
+
+namespace essconf::cli {
+
+extern const char* const kDemoWorldJson;  // fixtures/worlds/demo.json, embedded by CMake
+
+namespace {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";
+  std::string world_file;
+  int threads = 2;
+  std::vector<std::string> faults;
+  bool list_faults = false;
+  std::uint64_t seed = 0;
+};
+
+bool split_listen(const std::string& listen, std::string& host, std::uint16_t& port) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const std::string p = listen.substr(colon + 1);
+  if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) return false;
+  const unsigned long n = std::stoul(p);
+  if (n > 65535) return false;
+  port = static_cast<std::uint16_t>(n);
+  return true;
+}
+
+// "Action" from the query, for the log line ("-" when it is elsewhere).
+std::string action_of(std::string_view target) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return std::string(target.substr(0, 40));
+  for (const auto& p : wire::parse_params(target.substr(q + 1), wire::Origin::query).params)
+    if (p.name == "Action") return p.value.substr(0, 40);
+  return "-";
+}
+
+int run(const ServeOptions& o) {
+  if (o.list_faults) {
+    for (const auto& f : server::fault_catalog()) std::cout << fmt::format("{:<28} {:<34} {}\n", f.name, f.clause, f.what);
+    return 0;
+  }
+  server::ServiceOptions service_options;
+  service_options.seed = o.seed;
+  for (const auto& name : o.faults) {
+    const auto f = server::fault_named(name);
+    if (!f) {
+      std::cerr << fmt::format("essconf serve: unknown fault \"{}\" (essconf serve --list-faults lists them)\n", name);
+      return 2;
+    }
+    service_options.faults.set(static_cast<std::size_t>(*f));
+  }
+  std::string text = kDemoWorldJson;
+  std::string source = "the demo World";
+  if (!o.world_file.empty()) {
+    std::ifstream in(o.world_file, std::ios::binary);
+    if (!in) {
+      std::cerr << fmt::format("essconf serve: {}: cannot read the file\n", o.world_file);
+      return 2;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+    source = o.world_file;
+  }
+  auto parsed = model::parse_world(text);
+  if (!parsed.world) {
+    std::cerr << fmt::format("essconf serve: {}: {}: {}\n", source, parsed.path, parsed.error);
+    return 2;
+  }
+  server::ServerOptions server_options;
+  if (!split_listen(o.listen, server_options.host, server_options.port)) {
+    std::cerr << fmt::format("essconf serve: --listen \"{}\": expected HOST:PORT\n", o.listen);
+    return 2;
+  }
+  server_options.threads = o.threads;
+  server::Service service(std::move(*parsed.world), std::move(service_options));
+  auto log = [](const server::RequestLog& r) {
+    std::fprintf(stderr, "%s %s %d %s %lldus\n", r.method.c_str(), action_of(r.target).c_str(), r.status,
+                 r.code.empty() ? "-" : std::string(r.code).c_str(), static_cast<long long>(r.latency.count()));
+  };
+  try {
+    server::HttpServer http(server_options, [&service](const wire::HttpRequest& req) { return service.handle(req); },
+                            log);
+    const bool v6 = server_options.host.find(':') != std::string::npos;
+    std::printf("essconf serve: listening on http://%s%s%s:%u\n", v6 ? "[" : "", server_options.host.c_str(),
+                v6 ? "]" : "", static_cast<unsigned>(http.port()));
+    std::fflush(stdout);
+    http.run(/*handle_signals=*/true);
+  } catch (const std::system_error& e) {
+    std::cerr << "essconf serve: " << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, int& exit_status) {
+  auto o = std::make_shared<ServeOptions>();
+  auto* cmd = app.add_subcommand("serve", "Run the reference RemoveInstances server (with the fixture protocol)");
+  cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
+  cmd->add_option("--world", o->world_file, "Initial World JSON (default: the demo World of docs/serve.md)");
+  cmd->add_option("--threads", o->threads, "Threads serving requests")->check(CLI::Range(1, 64))->capture_default_str();
+  cmd->add_option("--fault", o->faults, "Break one clause on purpose (repeatable; see --list-faults)");
+  cmd->add_flag("--list-faults", o->list_faults, "List the self-test faults and exit");
+  cmd->add_option("--seed", o->seed, "Seed for RequestId and ScalingActivityId (0: random)");
+  cmd->callback([o, &exit_status] { exit_status = run(*o); });
+}
+
+}  // namespace essconf::cli
