@@ -1,6 +1,7 @@
 #include "reference/server/service.hpp"
 
 #include <chrono>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -89,9 +90,17 @@ HttpResponse Service::remove_instances(const wire::HttpRequest& original) {
   std::unique_lock lock(mu_);
   const std::uint64_t call = calls_++;
   model::Context ctx{options_.clock(), 0, &used_nonces_};
-  wire::HttpRequest request = original;
-  model::World judged = world_;  // what the model sees: the World, unless a fault bends it
-  faults_.before_model(judged, request, ctx);
+  // What the model judges: the World and the request as they are, unless a
+  // fault bends them (then on copies, so the kept World is only changed by apply).
+  std::optional<model::World> bent_world;
+  std::optional<wire::HttpRequest> bent_request;
+  if (faults_.set.any()) {
+    bent_world = world_;
+    bent_request = original;
+    faults_.before_model(*bent_world, *bent_request, ctx);
+  }
+  const model::World& judged = bent_world ? *bent_world : world_;
+  const wire::HttpRequest& request = bent_request ? *bent_request : original;
   model::Decision d = model::expect(judged, request, model::Profile::strict, ctx).reference;
   faults_.after_model(d, judged, request, call);
   if (d.nonce_used) remember_nonce(*d.nonce_used, options_.clock());
@@ -105,9 +114,9 @@ HttpResponse Service::remove_instances(const wire::HttpRequest& original) {
       lock.lock();
     }
     activity_id = next_activity_id();
-    const model::World before = world_;
-    world_ = model::apply(world_, d.effects, activity_id);
-    faults_.after_apply(world_, before, d, request);
+    model::World after = model::apply(world_, d.effects, activity_id);
+    faults_.after_apply(after, world_, d, request);
+    world_ = std::move(after);
     if (faults_.has(Fault::activity_id_untracked)) activity_id = next_activity_id();
   } else {
     faults_.after_apply(world_, world_, d, request);
