@@ -10,12 +10,14 @@
 
 #include "reference/model/expectation_json.hpp"
 #include "reference/model/model.hpp"
+#include "suite/runner/case.hpp"
 #include "suite/cli/commands.hpp"
 
 namespace essconf::cli {
 namespace {
 
 struct ExplainOptions {
+  std::string case_file;
   std::string world_file;
   std::string method = "GET";
   std::string target = "/";
@@ -38,7 +40,30 @@ bool read_file(const std::string& path, std::string& out) {
   return true;
 }
 
+std::int64_t clock_now(std::int64_t given) {
+  return given != 0 ? given
+                    : std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// --case: the case's World and the request it would send now, the exact bytes, then the expectation.
+int run_case(const ExplainOptions& o) {
+  auto loaded = runner::load_case(o.case_file);
+  if (!loaded.value) {
+    std::cerr << "essconf: " << loaded.error << "\n";
+    return 2;
+  }
+  const runner::Case& c = *loaded.value;
+  model::Context ctx;
+  ctx.now = clock_now(o.now);
+  const auto req = runner::build_request(c.request, ctx.now, "explain-nonce-0001");
+  const auto profile = o.profile == "strict" ? model::Profile::strict : model::Profile::spec;
+  std::cout << wire::to_http_bytes(req) << "\n\n" << model::to_json(model::expect(c.world, req, profile, ctx)) << "\n";
+  return 0;
+}
+
 int run(const ExplainOptions& o) {
+  if (!o.case_file.empty()) return run_case(o);
   std::string text;
   if (!read_file(o.world_file, text)) return 2;
   const auto parsed = model::parse_world(text);
@@ -60,9 +85,7 @@ int run(const ExplainOptions& o) {
     req.headers.push_back({h.substr(0, colon), value_start == std::string::npos ? "" : h.substr(value_start)});
   }
   model::Context ctx;
-  ctx.now = o.now != 0 ? o.now
-                       : std::chrono::duration_cast<std::chrono::seconds>(
-                             std::chrono::system_clock::now().time_since_epoch()).count();
+  ctx.now = clock_now(o.now);
   const auto profile = o.profile == "strict" ? model::Profile::strict : model::Profile::spec;
   std::cout << model::to_json(model::expect(*parsed.world, req, profile, ctx)) << "\n";
   return 0;
@@ -73,9 +96,13 @@ int run(const ExplainOptions& o) {
 void add_explain_command(CLI::App& app, int& exit_status) {
   auto opts = std::make_shared<ExplainOptions>();
   auto* cmd = app.add_subcommand("explain", "Print what the model allows for a request against a World");
-  cmd->add_option("--world", opts->world_file, "World JSON file (fixture protocol v1)")->required();
+  auto* case_opt = cmd->add_option("--case", opts->case_file, "A catalog case file (fixtures/cases/...)");
+  auto* world_opt = cmd->add_option("--world", opts->world_file, "World JSON file (fixture protocol v1)");
   cmd->add_option("--method", opts->method, "HTTP method")->capture_default_str();
-  cmd->add_option("--target", opts->target, "Request-target, e.g. '/?Action=RemoveInstances&...'")->required();
+  auto* target_opt = cmd->add_option("--target", opts->target, "Request-target, e.g. '/?Action=RemoveInstances&...'");
+  world_opt->needs(target_opt)->excludes(case_opt);
+  target_opt->needs(world_opt);
+  cmd->require_option(1, 0);
   cmd->add_option("--body", opts->body, "Request body (a form body needs --header 'Content-Type: ...')");
   cmd->add_option("--header", opts->headers, "Header 'Name: value' (repeatable)");
   cmd->add_option("--profile", opts->profile, "spec or strict")

@@ -1,0 +1,82 @@
+// A catalog case: a World, a request described as data, and the clauses it is
+// about. Cases live in fixtures/cases/ (one JSON file each, docs/cases.md);
+// nothing in a case says what the answer must be: the model decides that.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reference/model/world.hpp"
+#include "reference/wire/http_request.hpp"
+#include "reference/wire/params.hpp"
+
+namespace essconf::runner {
+
+// Where the parameters go: all in the query (GET, or POST with an empty
+// body); all in an application/x-www-form-urlencoded body (POST, as pop-core
+// sends it); or split: Action, Version, Format, RegionId and the signature
+// parameters in the query, the rest in the body (as the tea SDKs send it).
+enum class Placement { query, form, split };
+
+enum class SignatureMode { valid, corrupt, omit };
+
+struct SignSpec {
+  std::string access_key_id;
+  std::string access_key_secret;
+  std::int64_t timestamp_offset = 0;     // seconds added to the runner's clock
+  std::optional<std::string> timestamp;  // a literal Timestamp instead (bad formats)
+  std::optional<std::string> nonce;      // default: a fresh random nonce per send
+  SignatureMode signature = SignatureMode::valid;
+  std::string signature_method = "HMAC-SHA1";
+  std::string signature_version = "1.0";
+  std::vector<std::string> omit;         // common parameters to leave out
+};
+
+struct RequestSpec {
+  std::string method = "GET";
+  std::string path = "/";
+  Placement placement = Placement::query;
+  std::vector<wire::Pair> params;        // in order, encoded with wire::percent_encode
+  std::string raw;                       // appended verbatim (after '&') to the query, or the body for form
+  std::vector<wire::Header> headers;     // extra headers
+  std::optional<SignSpec> sign;
+};
+
+struct Case {
+  std::string id;
+  std::vector<std::string> clauses;
+  std::string description;
+  std::string file;                      // where it was loaded from
+  model::World world;
+  RequestSpec request;
+  int repeat = 1;                        // send the same bytes this many times; the last answer is judged
+  bool complete_activities = false;      // POST activities/complete before reading the World back
+
+  // Fixture-protocol features the case needs, derived from its World.
+  std::vector<std::string> needs() const;
+};
+
+struct CaseLoad {
+  std::optional<Case> value;
+  std::string error;  // "FILE: $.json.path: reason"
+};
+
+// Reads one case file. Rejects unknown fields, wrong types, an invalid World
+// (with the World's own JSON path), and clause ids not in the catalog.
+CaseLoad load_case(const std::string& file);
+
+struct CatalogLoad {
+  std::vector<Case> cases;  // sorted by id
+  std::vector<std::string> errors;
+};
+
+// Every *.json under `dir`, recursively. Duplicate case ids are errors.
+CatalogLoad load_cases(const std::string& dir);
+
+// The request a case sends at `now` (Unix seconds), with `fresh_nonce` used
+// when the case does not fix one. Adds no transport header (Host, Content-Length).
+wire::HttpRequest build_request(const RequestSpec& spec, std::int64_t now, const std::string& fresh_nonce);
+
+}  // namespace essconf::runner
