@@ -23,6 +23,10 @@ namespace essconf::model {
 Expectation expect(const World& world, const wire::HttpRequest& request, Profile profile,
                    const Context& context);
 
+// The clause whose rule answers with this error code, for the codes of the
+// documentation's error table; nullopt for any other code.
+std::optional<std::string_view> documented_error_clause(std::string_view code) noexcept;
+
 // Every parameter of the request as the model reads it: the query's pairs,
 // then a form body's (POST with Content-Type application/x-www-form-urlencoded).
 wire::ParamList request_params(const wire::HttpRequest& request);

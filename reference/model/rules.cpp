@@ -421,6 +421,30 @@ void group_rules(const World& w, const ScalingGroup& g, const InstanceParams& in
 
 }  // namespace
 
+}  // namespace essconf::model::rules
+
+namespace essconf::model {
+
+std::optional<std::string_view> documented_error_clause(std::string_view code) noexcept {
+  static constexpr std::pair<std::string_view, std::string_view> kTable[] = {
+      {"InvalidScalingGroupId.NotFound", clause::kGroupNotFound},
+      {"InvalidInstanceId.NotFound", clause::kInstanceNotFound},
+      {"Forbidden.Unauthorized", clause::kUnauthorized},
+      {"IncorrectScalingGroupStatus", clause::kGroupActive},
+      {"ScalingActivityInProgress", clause::kNoActivityInProgress},
+      {"IncorrectLoadBalancerStatus", clause::kLoadBalancerStatus},
+      {"IncorrectDBInstanceStatus", clause::kDbInstanceStatus},
+      {"IncorrectCapacity.MinSize", clause::kMinSize},
+  };
+  for (const auto& [c, id] : kTable)
+    if (c == code) return id;
+  return std::nullopt;
+}
+
+}  // namespace essconf::model
+
+namespace essconf::model::rules {
+
 std::string missing_parameter_message(std::string_view name) {
   return fmt::format("The input parameter \"{}\" that is mandatory for processing this request is not supplied.", name);
 }

@@ -11,15 +11,18 @@
 
 #include "reference/model/catalog.hpp"
 #include "reference/model/test_support.hpp"
+#include "reference/server/fault_scenarios.hpp"
 #include "reference/server/service.hpp"
 #include "reference/wire/body.hpp"
 
 namespace essconf::server {
 namespace {
 
-using model::testing::base_world;
-using model::testing::kNow;
-using model::testing::Req;
+using testing::FaultScenario;
+using testing::base_world;
+using testing::kNow;
+using testing::Req;
+const auto scenarios = testing::fault_scenarios;
 
 // What a client sees of one call, with generated ids reduced to their presence.
 struct Observation {
@@ -53,72 +56,6 @@ Observation observe(const model::World& world, FaultSet faults, const std::vecto
     body.fields["ScalingActivityId"] = tracked ? "<names an activity>" : "<names nothing>";
   }
   return {last.status, std::string(last.header("Content-Type")), body.fields, without_activity_ids(after)};
-}
-
-struct FaultScenario {
-  std::string fault;
-  std::function<void(model::World&)> world = [](model::World&) {};
-  std::vector<Req> calls = {Req()};
-};
-
-model::World signature_world(model::World& w) {
-  w.auth.mode = model::AuthMode::signature;
-  return w;
-}
-
-std::vector<FaultScenario> scenarios() {
-  auto many = [](model::World& w) {
-    w.group("asg-main")->min_size = 0;
-    for (int i = 1; i <= 21; ++i) {
-      const std::string id = "i-m" + std::to_string(i);
-      w.ecs.push_back({id, model::EcsStatus::running});
-      w.group("asg-main")->members.push_back({id, model::CreationType::auto_created, model::MemberState::in_service});
-    }
-  };
-  std::vector<std::string> ids21;
-  for (int i = 1; i <= 21; ++i) ids21.push_back("i-m" + std::to_string(i));
-  const auto keep = [](model::World&) {};
-  const Req recycle_group = Req().set("ScalingGroupId", "asg-recycle").ids({"i-r1"});
-  return {
-      {"accept-21-ids", many, {Req().ids(ids21)}},
-      {"remove-policy-any-value", keep, {Req().set("RemovePolicy", "destroy")}},
-      {"default-recycle", keep, {recycle_group}},
-      {"recycle-anywhere", keep, {Req().set("RemovePolicy", "recycle")}},
-      {"wrong-action-accepted", keep, {Req().set("Action", "DetachInstances")}},
-      {"release-attached", keep, {Req().ids({"i-manual1"})}},
-      {"keep-auto-created", keep, {Req()}},
-      {"remove-extra", keep, {Req()}},
-      {"inactive-group-accepted", [](model::World& w) { w.group("asg-main")->state = model::GroupState::inactive; }},
-      {"ignore-activity-in-progress",
-       [](model::World& w) { w.activities.push_back({"act-run", "asg-main", model::ActivityStatus::in_progress, {}, {}}); }},
-      {"cooldown-blocks"},
-      {"activity-id-untracked"},
-      {"ignore-min-size", [](model::World& w) { w.group("asg-main")->min_size = 4; }},
-      {"min-size-off-by-one", [](model::World& w) { w.group("asg-main")->min_size = 3; }},
-      {"no-request-id"},
-      {"no-activity-id"},
-      {"xml-as-json", keep, {Req().set("Format", "XML")}},
-      {"wrong-content-type"},
-      {"group-not-found-403", keep, {Req().set("ScalingGroupId", "asg-nope")}},
-      {"not-found-wrong-code", keep, {Req().ids({"i-free"})}},
-      {"unauthorized-allowed", [](model::World& w) { signature_world(w); },
-       {Req().sign("LTAI-denied", "d3n13d", "n-1")}},
-      {"ignore-load-balancer",
-       [](model::World& w) { w.group("asg-main")->load_balancers[0].status = model::LoadBalancerStatus::inactive; }},
-      {"ignore-db", [](model::World& w) { w.group("asg-main")->db_instances[0].status = "Stopped"; }},
-      {"error-without-code", keep, {Req().ids({"i-free"})}},
-      {"partial-removal", keep, {Req().ids({"i-auto1", "i-free"})}},
-      {"group-not-found-500", keep, {Req().set("ScalingGroupId", "asg-nope")}},
-      {"flaky-throttling", [](model::World& w) { w.group("asg-main")->min_size = 0; },
-       {Req().ids({"i-nope"}), Req().ids({"i-nope"}), Req().ids({"i-nope"})}},
-      {"post-form-ignored", keep, {Req().form()}},
-      {"skip-signature-check", [](model::World& w) { signature_world(w); }, {Req().sign("LTAI-good", "forged", "n-2")}},
-      {"ignore-timestamp", [](model::World& w) { signature_world(w); },
-       {Req().sign("LTAI-good", "s3cr3t", "n-3", kNow - 3600)}},
-      {"nonce-reuse", [](model::World& w) { signature_world(w); },
-       {Req().sign("LTAI-good", "s3cr3t", "n-4"), Req().ids({"i-auto2"}).sign("LTAI-good", "s3cr3t", "n-4")}},
-      {"ignore-version", keep, {Req().set("Version", "2015-01-01")}},
-  };
 }
 
 TEST(Faults, EveryFaultHasAScenarioAndAKnownClause) {

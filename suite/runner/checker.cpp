@@ -1,0 +1,308 @@
+#include "suite/runner/checker.hpp"
+
+#include <algorithm>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "reference/model/clause_ids.hpp"
+#include "reference/model/model.hpp"
+
+namespace essconf::runner {
+namespace {
+
+namespace clause = model::clause;
+
+std::string_view header(const std::vector<wire::Header>& headers, std::string_view name) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+  for (const auto& h : headers)
+    if (h.name.size() == name.size() &&
+        std::equal(h.name.begin(), h.name.end(), name.begin(), [&](char a, char b) { return lower(a) == lower(b); }))
+      return h.value;
+  return {};
+}
+
+std::string describe(const model::ErrorSpec& e) {
+  std::string statuses = e.statuses.empty() ? "any 4xx" : "";
+  for (int s : e.statuses) statuses += (statuses.empty() ? "" : "/") + std::to_string(s);
+  std::string codes = e.codes.empty() ? "any code" : "";
+  for (const auto& c : e.codes) codes += (codes.empty() ? "" : "/") + c;
+  std::string out = statuses + " " + codes;
+  if (!e.messages.empty()) out += fmt::format(" \"{}\"{}", e.messages.front().text, e.messages.size() > 1 ? " (or another listed message)" : "");
+  return out;
+}
+
+std::string describe(const model::Effects& e) {
+  std::string ids;
+  for (const auto& id : e.instance_ids) ids += (ids.empty() ? "" : ", ") + id;
+  return fmt::format("success removing {} from {} ({})", ids, e.group_id, name(e.policy));
+}
+
+std::string describe(const model::Decision& d) {
+  if (d.success) return describe(d.effects);
+  return fmt::format("{} {} \"{}\"", d.status, d.code, d.message);
+}
+
+std::string format_name(wire::Format f) { return f == wire::Format::xml ? "XML" : "JSON"; }
+
+class Findings {
+ public:
+  void fail(std::string_view c, std::string expected, std::string observed) {
+    items.push_back({VerdictKind::fail, std::string(c), std::move(expected), std::move(observed)});
+  }
+  void deviate(std::string_view c, std::string expected, std::string observed) {
+    items.push_back({VerdictKind::deviation, std::string(c), std::move(expected), std::move(observed)});
+  }
+  std::vector<Finding> items;
+};
+
+// The body: parseable, in an allowed format, labelled as what it is, with a RequestId.
+void check_body(const model::Expectation& e, const Observation& o, const wire::ParsedBody& body, bool success, Findings& f) {
+  const auto labelled = wire::format_of_content_type(header(o.headers, "Content-Type"));
+  std::optional<wire::Format> actual;
+  if (body.syntax == wire::Syntax::xml) actual = wire::Format::xml;
+  if (body.syntax == wire::Syntax::json) actual = wire::Format::json;
+  const std::string_view format_clause =
+      e.formats.size() == 2 ? clause::kFormatDefault
+                            : (e.formats.front() == wire::Format::xml ? clause::kFormatXml : clause::kFormatJson);
+  if (!actual) {
+    f.fail(success ? format_clause : clause::kErrorBody, "a body in " + format_name(e.formats.front()),
+           body.syntax == wire::Syntax::empty ? "an empty body"
+                                              : "a body that is neither XML nor JSON: " +
+                                                    (body.problems.empty() ? std::string() : body.problems.front()));
+    return;
+  }
+  if (std::find(e.formats.begin(), e.formats.end(), *actual) == e.formats.end())
+    f.fail(format_clause, "a " + format_name(e.formats.front()) + " body", "a " + format_name(*actual) + " body");
+  if (labelled != actual)
+    f.fail(format_clause, "Content-Type naming " + format_name(*actual),
+           fmt::format("Content-Type \"{}\"", header(o.headers, "Content-Type")));
+  const auto request_id = body.field("RequestId");
+  if (!request_id || request_id->empty()) {
+    f.fail(clause::kRequestId, "a non-empty RequestId", "none");
+  } else {
+    static const std::regex uuid("[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}");
+    if (!std::regex_match(*request_id, uuid))
+      f.deviate(clause::kRequestId, "an uppercase UUID (the documentation's example)", "\"" + *request_id + "\"");
+  }
+  if (success && *actual == wire::Format::xml && body.root != "RemoveInstancesResponse")
+    f.fail(clause::kFormatXml, "XML root RemoveInstancesResponse", "root " + body.root);
+  if (!success && *actual == wire::Format::xml && body.root != "Error")
+    f.fail(clause::kErrorBody, "XML root Error", "root " + body.root);
+}
+
+// Lines naming what differs between two Worlds, each under the clause it breaks.
+void diff_worlds(const model::World& expected, const model::World& observed, const model::World& before,
+                 std::string_view whole_clause, Findings& f) {
+  const std::size_t start = f.items.size();
+  for (const auto& eg : expected.groups) {
+    const model::ScalingGroup* og = observed.group(eg.id);
+    if (og == nullptr) {
+      f.fail(whole_clause, "group " + eg.id, "no such group");
+      continue;
+    }
+    for (const auto& m : eg.members)
+      if (og->member(m.id) == nullptr) f.fail(clause::kRemovedExactly, m.id + " still a member of " + eg.id, "removed");
+    for (const auto& m : og->members) {
+      const model::Member* em = eg.member(m.id);
+      if (em == nullptr) {
+        f.fail(clause::kRemovedExactly, m.id + " no longer a member of " + eg.id, "still a member");
+      } else if (!(*em == m)) {
+        f.fail(whole_clause, fmt::format("{} {}", m.id, name(em->state)), fmt::format("{} {}", m.id, name(m.state)));
+      }
+    }
+  }
+  for (const auto& e : expected.ecs) {
+    const model::EcsInstance* oe = observed.ecs_instance(e.id);
+    const model::ScalingGroup* owner = nullptr;
+    for (const auto& g : before.groups)
+      if (g.member(e.id)) owner = &g;
+    const model::Member* m = owner ? owner->member(e.id) : nullptr;
+    const std::string_view c = m == nullptr ? whole_clause
+                               : m->creation == model::CreationType::attached ? clause::kAttachedKept
+                                                                               : clause::kAutoCreatedReleased;
+    if (oe == nullptr)
+      f.fail(c, fmt::format("{} in ECS, {}", e.id, name(e.status)), "released");
+    else if (oe->status != e.status)
+      f.fail(c, fmt::format("{} {}", e.id, name(e.status)), fmt::format("{} {}", e.id, name(oe->status)));
+  }
+  for (const auto& o : observed.ecs)
+    if (expected.ecs_instance(o.id) == nullptr) {
+      const bool was_attached = std::any_of(before.groups.begin(), before.groups.end(), [&](const model::ScalingGroup& g) {
+        const model::Member* m = g.member(o.id);
+        return m && m->creation == model::CreationType::attached;
+      });
+      f.fail(was_attached ? clause::kAttachedKept : clause::kAutoCreatedReleased, o.id + " released",
+             fmt::format("{} still in ECS, {}", o.id, name(o.status)));
+    }
+  for (const auto& a : expected.activities) {
+    auto it = std::find_if(observed.activities.begin(), observed.activities.end(),
+                           [&](const model::Activity& x) { return x.id == a.id; });
+    if (it == observed.activities.end())
+      f.fail(clause::kActivityTrackable, fmt::format("activity {} of {} ({})", a.id, a.group_id, name(a.status)), "no such activity");
+    else if (!(*it == a))
+      f.fail(clause::kActivityTrackable, fmt::format("activity {} {}", a.id, name(a.status)),
+             fmt::format("activity {} {}", it->id, name(it->status)));
+  }
+  for (const auto& a : observed.activities)
+    if (std::none_of(expected.activities.begin(), expected.activities.end(), [&](const model::Activity& x) { return x.id == a.id; }))
+      f.fail(whole_clause, "no other activity", fmt::format("activity {} of {} ({})", a.id, a.group_id, name(a.status)));
+  if (f.items.size() == start && !(expected == observed))
+    f.fail(whole_clause, "the World after as the model computes it", "another World (groups, keys or settings differ)");
+}
+
+}  // namespace
+
+std::string_view name(VerdictKind k) noexcept {
+  switch (k) {
+    case VerdictKind::pass: return "pass";
+    case VerdictKind::deviation: return "deviation";
+    case VerdictKind::fail: return "fail";
+    case VerdictKind::not_applicable: return "not applicable";
+    case VerdictKind::error: return "error";
+  }
+  return "?";
+}
+
+model::World comparable(model::World w, const model::World& before) {
+  for (auto& a : w.activities) {
+    const bool fresh = std::none_of(before.activities.begin(), before.activities.end(),
+                                    [&](const model::Activity& b) { return b.id == a.id; });
+    if (fresh) {
+      a.instance_ids.reset();
+      a.remove_policy.reset();
+    }
+  }
+  return model::canonical(std::move(w));
+}
+
+Verdict check(const CheckInput& in, const Observation& o) {
+  const model::Expectation& e = in.expectation;
+  Findings f;
+  const wire::ParsedBody body = wire::parse_body(o.body);
+  const bool success = o.status >= 200 && o.status <= 299;
+  std::optional<model::Grade> outcome_grade;
+  std::vector<std::string_view> outcome_clauses;
+  std::optional<model::World> expected_after;
+
+  if (o.status >= 500) {
+    f.fail(clause::kNoServerError, describe(e.reference), fmt::format("{} (a server error)", o.status));
+  } else if (success) {
+    check_body(e, o, body, true, f);
+    const auto activity_id = body.field("ScalingActivityId");
+    if (!activity_id || activity_id->empty()) f.fail(clause::kActivityId, "a non-empty ScalingActivityId", "none");
+    if (!e.allows_success()) {
+      std::string why = e.reference.success ? "" : describe(e.reference);
+      for (auto c : e.reference.clauses) f.fail(c, why, fmt::format("{} success", o.status));
+    }
+  } else if (o.status >= 400) {
+    check_body(e, o, body, false, f);
+    const std::string code = body.field("Code").value_or("");
+    const std::string message = body.field("Message").value_or("");
+    if (code.empty()) f.fail(clause::kErrorBody, "an error body with Code", "no Code");
+    if (!body.field("Message")) f.fail(clause::kErrorBody, "an error body with Message", "no Message");
+    outcome_grade = e.grade_error(o.status, code, message);
+    if (!outcome_grade) {
+      // Attribute the miss: an outcome with the same code (status or message
+      // wrong), else the reference's rule.
+      const model::Outcome* near = nullptr;
+      for (const auto& out : e.outcomes)
+        if (out.kind == model::Outcome::Kind::error &&
+            std::find(out.error.codes.begin(), out.error.codes.end(), code) != out.error.codes.end())
+          near = &out;
+      const std::string observed = fmt::format("{} {} \"{}\"", o.status, code, message);
+      if (near != nullptr) {
+        for (auto c : near->clauses) f.fail(c, describe(near->error), observed);
+      } else if (auto rule = model::documented_error_clause(code); rule && e.allows_success()) {
+        // A refusal of an allowed call under a documented rule: that rule was
+        // misapplied. "Activity in progress" without one is the cooldown rule.
+        const bool busy = e.reference.success && in.world_before.has_activity_in_progress(e.reference.effects.group_id);
+        f.fail(*rule == clause::kNoActivityInProgress && !busy ? clause::kCooldownIgnored : *rule,
+               describe(e.reference), observed);
+      } else {
+        for (auto c : e.reference.clauses) f.fail(c, describe(e.reference), observed);
+      }
+    } else {
+      for (const auto& out : e.outcomes)
+        if (out.kind == model::Outcome::Kind::error && out.error.matches(o.status, code, message) && out.grade == *outcome_grade)
+          outcome_clauses = out.clauses;
+      if (*outcome_grade == model::Grade::deviation)
+        for (auto c : outcome_clauses) f.deviate(c, describe(e.reference), fmt::format("{} {}", o.status, code));
+    }
+    expected_after = in.world_before;
+  } else {
+    f.fail(clause::kErrorBody, describe(e.reference), fmt::format("status {}", o.status));
+  }
+
+  // The World after.
+  if (o.world_after) {
+    const std::string activity_id = success ? body.field("ScalingActivityId").value_or("") : "";
+    if (success && e.allows_success()) {
+      // The success outcome whose World matches the observed one, else the reference's.
+      const model::World observed = comparable(*o.world_after, in.world_before);
+      std::optional<model::World> best;
+      for (const auto& out : e.outcomes) {
+        if (out.kind != model::Outcome::Kind::success) continue;
+        model::World w = model::apply(in.world_before, out.effects, activity_id);
+        if (in.complete_activities) model::complete_activities(w);
+        w = comparable(std::move(w), in.world_before);
+        if (w == observed) {
+          outcome_grade = out.grade;
+          outcome_clauses = out.clauses;
+          best = std::move(w);
+          break;
+        }
+        if (!best || (e.reference.success && out.effects == e.reference.effects)) best = std::move(w);
+      }
+      if (outcome_grade && *outcome_grade == model::Grade::deviation)
+        for (auto c : outcome_clauses) f.deviate(c, describe(e.reference), "another reading's success");
+      if (!outcome_grade && e.reference.success &&
+          std::find(e.reference.clauses.begin(), e.reference.clauses.end(), clause::kRemovePolicyDefault) !=
+              e.reference.clauses.end()) {
+        // RemovePolicy was omitted: a World that matches recycle breaks the default, not the effects.
+        model::Effects recycled = e.reference.effects;
+        recycled.policy = model::RemovePolicy::recycle;
+        model::World w = model::apply(in.world_before, recycled, activity_id);
+        if (in.complete_activities) model::complete_activities(w);
+        if (comparable(std::move(w), in.world_before) == observed) {
+          f.fail(clause::kRemovePolicyDefault, "the effects of RemovePolicy=release", "the effects of recycle");
+          best.reset();
+        }
+      }
+      if (!outcome_grade && best) diff_worlds(*best, observed, in.world_before, clause::kRemovedExactly, f);
+    } else if (!success) {
+      model::World expected = in.world_before;
+      if (in.complete_activities) model::complete_activities(expected);
+      const model::World observed = comparable(*o.world_after, in.world_before);
+      expected = comparable(std::move(expected), in.world_before);
+      // A refused call that changed anything breaks the rejected-unchanged rule, whatever it changed.
+      const std::size_t first = f.items.size();
+      if (!(expected == observed)) diff_worlds(expected, observed, in.world_before, clause::kRejectedUnchanged, f);
+      for (std::size_t i = first; i < f.items.size(); ++i) f.items[i].clause = std::string(clause::kRejectedUnchanged);
+    }
+  } else if (success && e.allows_success()) {
+    for (const auto& out : e.outcomes)
+      if (out.kind == model::Outcome::Kind::success && (!outcome_grade || out.grade == model::Grade::pass)) {
+        outcome_grade = out.grade;
+        outcome_clauses = out.clauses;
+      }
+  }
+
+  Verdict v;
+  v.findings = std::move(f.items);
+  const bool any_fail = std::any_of(v.findings.begin(), v.findings.end(), [](const Finding& x) { return x.kind == VerdictKind::fail; });
+  v.kind = any_fail ? VerdictKind::fail : !v.findings.empty() ? VerdictKind::deviation : VerdictKind::pass;
+  for (const auto& x : v.findings)
+    if (std::find(v.clauses.begin(), v.clauses.end(), x.clause) == v.clauses.end()) v.clauses.push_back(x.clause);
+  if (v.findings.empty())
+    for (auto c : outcome_clauses) v.clauses.emplace_back(c);
+  if (v.findings.empty()) {
+    v.summary = fmt::format("{} as allowed ({})", o.status, describe(e.reference));
+  } else {
+    const Finding& first = v.findings.front();
+    v.summary = fmt::format("{}: expected {}, observed {}", first.clause, first.expected, first.observed);
+  }
+  return v;
+}
+
+}  // namespace essconf::runner
