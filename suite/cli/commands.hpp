@@ -10,5 +10,6 @@ namespace essconf::cli {
 void add_clauses_command(CLI::App& app, int& exit_status);
 void add_explain_command(CLI::App& app, int& exit_status);
 void add_serve_command(CLI::App& app, int& exit_status);
+void add_run_command(CLI::App& app, int& exit_status);
 
 }  // namespace essconf::cli

@@ -108,8 +108,8 @@ std::optional<E> one_of(Fields& f, std::string_view key, std::initializer_list<s
   return std::nullopt;
 }
 
-std::optional<SignSpec> read_sign(const json::value& v, std::string& error) {
-  Fields f(v, "$.request.sign",
+std::optional<SignSpec> read_sign(const json::value& v, const std::string& path, std::string& error) {
+  Fields f(v, path + ".sign",
            {"access_key_id", "access_key_secret", "timestamp_offset", "timestamp", "nonce", "signature",
             "signature_method", "signature_version", "omit"},
            error);
@@ -130,8 +130,8 @@ std::optional<SignSpec> read_sign(const json::value& v, std::string& error) {
   return s;
 }
 
-bool read_request(const json::value& v, RequestSpec& r, std::string& error) {
-  Fields f(v, "$.request", {"method", "path", "placement", "params", "raw", "headers", "sign"}, error);
+bool read_request(const json::value& v, const std::string& path, RequestSpec& r, std::string& error) {
+  Fields f(v, path, {"method", "path", "placement", "params", "raw", "headers", "sign"}, error);
   r.method = f.string("method", false).value_or("GET");
   r.path = f.string("path", false).value_or("/");
   r.placement = one_of<Placement>(f, "placement",
@@ -145,7 +145,7 @@ bool read_request(const json::value& v, RequestSpec& r, std::string& error) {
   if (r.path.empty() || r.path[0] != '/') f.fail(f.at("path"), "must start with /");
   if (r.placement != Placement::query && r.method == "GET")
     f.fail(f.at("placement"), "form and split placements need a method with a body (POST)");
-  if (const auto* s = f.get("sign")) r.sign = read_sign(*s, error);
+  if (const auto* s = f.get("sign")) r.sign = read_sign(*s, path, error);
   return f.ok() && error.empty();
 }
 
@@ -188,7 +188,8 @@ CaseLoad load_case(const std::string& file) {
     return out;
   }
   std::string error;
-  Fields f(doc, "$", {"id", "clauses", "description", "world", "request", "repeat", "complete_activities"}, error);
+  Fields f(doc, "$", {"id", "clauses", "description", "world", "before", "request", "repeat", "complete_activities"},
+           error);
   Case c;
   c.file = file;
   c.id = f.string("id", true).value_or("");
@@ -214,8 +215,15 @@ CaseLoad load_case(const std::string& file) {
     }
   }
   if (f.ok()) {
+    if (const auto* b = f.get("before")) {
+      if (!b->is_array()) f.fail("$.before", "expected an array of requests");
+      for (std::size_t i = 0; f.ok() && error.empty() && b->is_array() && i < b->get_array().size(); ++i)
+        read_request(b->get_array()[i], fmt::format("$.before[{}]", i), c.before.emplace_back(), error);
+    }
+  }
+  if (f.ok() && error.empty()) {
     if (const auto* r = f.get("request"))
-      read_request(*r, c.request, error);
+      read_request(*r, "$.request", c.request, error);
     else
       f.fail("$.request", "required field is missing");
   }

@@ -50,6 +50,7 @@ struct Case {
   std::string description;
   std::string file;                      // where it was loaded from
   model::World world;
+  std::vector<RequestSpec> before;       // sent first, in order, not judged (e.g. to use a nonce)
   RequestSpec request;
   int repeat = 1;                        // send the same bytes this many times; the last answer is judged
   bool complete_activities = false;      // POST activities/complete before reading the World back

@@ -1,0 +1,193 @@
+// `essconf run`: the conformance run. Without --target it starts the
+// embedded reference server on a free loopback port and runs against it.
+#include <fnmatch.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "reference/server/http_server.hpp"
+#include "reference/server/service.hpp"
+#include "suite/cli/commands.hpp"
+#include "suite/runner/run.hpp"
+#include "suite/runner/writers.hpp"
+
+#ifndef ESSCONF_CASES_DIR
+#define ESSCONF_CASES_DIR "fixtures/cases"
+#endif
+
+namespace essconf::cli {
+namespace {
+
+struct RunCliOptions {
+  std::string target;
+  std::string fixture_url;
+  std::string profile = "spec";
+  std::vector<std::string> filters;
+  std::string shard;
+  std::uint64_t seed = 1;
+  std::string out_dir;
+  std::string junit;
+  std::string cases_dir = ESSCONF_CASES_DIR;
+  bool list = false;
+  int connect_timeout_ms = 3000;
+  int request_timeout_ms = 10000;
+  int run_timeout_s = 600;
+};
+
+bool selected(const runner::Case& c, const std::vector<std::string>& filters) {
+  if (filters.empty()) return true;
+  for (const auto& f : filters) {
+    if (fnmatch(f.c_str(), c.id.c_str(), 0) == 0) return true;
+    for (const auto& cl : c.clauses)
+      if (fnmatch(f.c_str(), cl.c_str(), 0) == 0) return true;
+  }
+  return false;
+}
+
+// "i/n" with 1 <= i <= n.
+bool parse_shard(const std::string& s, int& i, int& n) {
+  const auto slash = s.find('/');
+  if (slash == std::string::npos) return false;
+  try {
+    std::size_t a = 0, b = 0;
+    i = std::stoi(s.substr(0, slash), &a);
+    n = std::stoi(s.substr(slash + 1), &b);
+    return a == slash && b == s.size() - slash - 1 && n >= 1 && i >= 1 && i <= n;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+// The embedded reference server, on its own thread for the length of a run.
+class EmbeddedServer {
+ public:
+  EmbeddedServer()
+      : service_(model::World{}, {}),
+        http_({"127.0.0.1", 0, 2, {}}, [this](const wire::HttpRequest& r) { return service_.handle(r); }),
+        thread_([this] { http_.run(false); }) {}
+  ~EmbeddedServer() {
+    http_.stop();
+    thread_.join();
+  }
+  std::string url() const { return fmt::format("http://127.0.0.1:{}", http_.port()); }
+
+ private:
+  server::Service service_;
+  server::HttpServer http_;
+  std::thread thread_;
+};
+
+int run(const RunCliOptions& o) {
+  auto loaded = runner::load_cases(o.cases_dir);
+  if (!loaded.errors.empty()) {
+    for (const auto& e : loaded.errors) std::cerr << "essconf run: " << e << "\n";
+    return 2;
+  }
+  int shard_i = 1, shard_n = 1;
+  if (!o.shard.empty() && !parse_shard(o.shard, shard_i, shard_n)) {
+    std::cerr << fmt::format("essconf run: --shard \"{}\": expected i/n with 1 <= i <= n\n", o.shard);
+    return 2;
+  }
+  std::vector<runner::Case> cases;
+  std::size_t index = 0;
+  for (auto& c : loaded.cases) {
+    if (!selected(c, o.filters)) continue;
+    if (index++ % static_cast<std::size_t>(shard_n) == static_cast<std::size_t>(shard_i - 1)) cases.push_back(std::move(c));
+  }
+  if (o.list) {
+    for (const auto& c : cases) {
+      std::string clauses;
+      for (const auto& cl : c.clauses) clauses += (clauses.empty() ? "" : ",") + cl;
+      std::cout << fmt::format("{:<60} {}\n", c.id, clauses);
+    }
+    std::cout << cases.size() << " cases\n";
+    return 0;
+  }
+  if (cases.empty()) {
+    std::cerr << "essconf run: no case matches the filters\n";
+    return 2;
+  }
+
+  std::unique_ptr<EmbeddedServer> embedded;
+  std::string target = o.target;
+  if (target.empty()) {
+    try {
+      embedded = std::make_unique<EmbeddedServer>();
+    } catch (const std::system_error& e) {
+      std::cerr << "essconf run: cannot start the embedded reference server: " << e.what() << "\n";
+      return 2;
+    }
+    target = embedded->url();
+  }
+  std::string error;
+  runner::RunOptions ro;
+  auto url = client::parse_url(target, error);
+  if (!url) {
+    std::cerr << fmt::format("essconf run: --target \"{}\": {}\n", target, error);
+    return 2;
+  }
+  ro.target = *url;
+  ro.fixture = *url;
+  if (!o.fixture_url.empty()) {
+    auto f = client::parse_url(o.fixture_url, error);
+    if (!f) {
+      std::cerr << fmt::format("essconf run: --fixture-url \"{}\": {}\n", o.fixture_url, error);
+      return 2;
+    }
+    ro.fixture = *f;
+  }
+  ro.profile = o.profile == "strict" ? model::Profile::strict : model::Profile::spec;
+  ro.seed = o.seed;
+  ro.limits.connect_timeout = std::chrono::milliseconds(o.connect_timeout_ms);
+  ro.limits.request_timeout = std::chrono::milliseconds(o.request_timeout_ms);
+  ro.run_timeout = std::chrono::seconds(o.run_timeout_s);
+
+  const runner::RunResult result = runner::run_cases(cases, ro);
+  std::cout << runner::terminal_report(result, isatty(STDOUT_FILENO) != 0) << std::flush;
+  int status = 0;
+  if (!o.out_dir.empty())
+    if (auto e = runner::write_file_atomically(o.out_dir + "/results.json", runner::results_json(result)); !e.empty()) {
+      std::cerr << "essconf run: " << e << "\n";
+      status = 2;
+    }
+  if (!o.junit.empty())
+    if (auto e = runner::write_file_atomically(o.junit, runner::junit_xml(result)); !e.empty()) {
+      std::cerr << "essconf run: " << e << "\n";
+      status = 2;
+    }
+  if (!result.run_error.empty()) return 2;
+  if (status != 0) return status;
+  const auto n = result.counts();
+  const bool conformant = n.at(runner::VerdictKind::fail) == 0 && n.at(runner::VerdictKind::error) == 0 &&
+                          (ro.profile == model::Profile::spec || n.at(runner::VerdictKind::deviation) == 0);
+  return conformant ? 0 : 1;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, int& exit_status) {
+  auto o = std::make_shared<RunCliOptions>();
+  auto* cmd = app.add_subcommand("run", "Run the conformance catalog against a target (default: the embedded reference)");
+  cmd->add_option("--target", o->target, "Target base URL, e.g. http://127.0.0.1:8080 (default: embedded reference server)");
+  cmd->add_option("--fixture-url", o->fixture_url, "Fixture protocol base URL (default: the target's)");
+  cmd->add_option("--profile", o->profile, "spec (every reading the ledger allows) or strict (the reference's choices)")
+      ->check(CLI::IsMember({"spec", "strict"}))
+      ->capture_default_str();
+  cmd->add_option("--filter", o->filters, "Only cases whose id or a clause matches this glob (repeatable)");
+  cmd->add_option("--shard", o->shard, "Run slice i of n (i/n)");
+  cmd->add_option("--seed", o->seed, "Seed for nonces")->capture_default_str();
+  cmd->add_option("--out", o->out_dir, "Write DIR/results.json (docs/results.md)");
+  cmd->add_option("--junit", o->junit, "Write JUnit XML to FILE");
+  cmd->add_option("--cases", o->cases_dir, "Directory of case files")->capture_default_str();
+  cmd->add_flag("--list", o->list, "List the selected cases and exit");
+  cmd->add_option("--connect-timeout-ms", o->connect_timeout_ms, "Connect timeout")->check(CLI::Range(1, 600000))->capture_default_str();
+  cmd->add_option("--request-timeout-ms", o->request_timeout_ms, "Per-request timeout")->check(CLI::Range(1, 600000))->capture_default_str();
+  cmd->add_option("--run-timeout-s", o->run_timeout_s, "Whole-run time limit")->check(CLI::Range(1, 86400))->capture_default_str();
+  cmd->callback([o, &exit_status] { exit_status = run(*o); });
+}
+
+}  // namespace essconf::cli

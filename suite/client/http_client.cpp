@@ -1,0 +1,538 @@
+// The target client: synchronous Beast on a kept-alive beast::tcp_stream.
+// tcp_stream's timeouts apply only to asynchronous operations, so every
+// operation is started asynchronously and the client's own io_context is run
+// until it completes: a blocking call with a deadline. The request goes out as
+// the exact bytes of to_http_bytes (no serializer); the response is read by a
+// response_parser fed by hand, which lets us count and quote the bytes a
+// broken target sent.
+#include "suite/client/http_client.hpp"
+
+#include <poll.h>
+
+#include <algorithm>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+namespace essconf::client {
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::string_view kUserAgent = "essconf/0.1";
+// Bytes asked of the socket per read.
+constexpr std::size_t kReadChunk = 64 * 1024;
+// How many leading response bytes a not_http detail quotes.
+constexpr std::size_t kQuotedBytes = 40;
+
+char ascii_lower(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  return true;
+}
+
+bool has_header(const wire::HttpRequest& r, std::string_view name) noexcept {
+  return std::any_of(r.headers.begin(), r.headers.end(),
+                     [&](const wire::Header& h) { return iequals(h.name, name); });
+}
+
+// "12 bytes", "64 KiB", "1 MiB": sizes as a person reads them.
+std::string size_text(std::uint64_t n) {
+  constexpr std::uint64_t kKiB = 1024;
+  constexpr std::uint64_t kMiB = kKiB * 1024;
+  if (n >= kMiB && n % kMiB == 0) return std::to_string(n / kMiB) + " MiB";
+  if (n >= kKiB && n % kKiB == 0) return std::to_string(n / kKiB) + " KiB";
+  return std::to_string(n) + (n == 1 ? " byte" : " bytes");
+}
+
+std::string ms_text(Clock::duration d) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
+}
+
+// The bytes in double quotes, C-style escapes for anything not printable.
+std::string quote_bytes(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (const char ch : bytes) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (ch) {
+      case '\r': out += "\\r"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      default:
+        if (c < 0x20 || c > 0x7E) {
+          out += "\\x";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xF];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+bool is_host_char(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_';
+}
+
+// host:port for Host and origin; IPv6 literals in brackets.
+std::string authority(const Url& url, bool omit_default_port) {
+  std::string out = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
+  if (!omit_default_port || url.port != 80) out += ":" + std::to_string(url.port);
+  return out;
+}
+
+bool is_reset(const beast::error_code& ec) noexcept {
+  return ec == net::error::eof || ec == net::error::connection_reset ||
+         ec == net::error::connection_aborted || ec == net::error::broken_pipe ||
+         ec == net::error::not_connected || ec == net::error::shut_down;
+}
+
+}  // namespace
+
+std::string Url::origin() const { return "http://" + authority(*this, false); }
+
+std::optional<Url> parse_url(std::string_view text, std::string& error) {
+  const auto fail = [&](std::string message) -> std::optional<Url> {
+    error = std::move(message);
+    return std::nullopt;
+  };
+  for (const char c : text)
+    if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7F)
+      return fail("the URL contains a space, a control character or a non-ASCII byte");
+
+  const auto scheme_end = text.find("://");
+  if (scheme_end == std::string_view::npos)
+    return fail("not an http:// URL (expected http://host[:port][/base-path])");
+  const auto scheme = text.substr(0, scheme_end);
+  if (iequals(scheme, "https")) return fail("https is not supported (use http://)");
+  if (!iequals(scheme, "http"))
+    return fail("the scheme \"" + std::string(scheme) + "\" is not supported (use http://)");
+
+  auto rest = text.substr(scheme_end + 3);
+  const auto authority_end = rest.find_first_of("/?#");
+  auto auth = rest.substr(0, authority_end);
+  auto path =
+      authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
+
+  if (auth.find('@') != std::string_view::npos)
+    return fail("user information (user@host) in the URL is not supported");
+  Url url;
+  std::string_view port_text;
+  bool has_port = false;
+  if (!auth.empty() && auth.front() == '[') {
+    const auto close = auth.find(']');
+    if (close == std::string_view::npos) return fail("no closing ']' after the IPv6 address");
+    const std::string literal(auth.substr(1, close - 1));
+    beast::error_code ec;
+    net::ip::make_address_v6(literal, ec);
+    if (ec || literal.empty()) return fail("bad IPv6 address \"" + literal + "\"");
+    url.host = literal;
+    auto after = auth.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return fail("unexpected characters after the IPv6 address");
+      has_port = true;
+      port_text = after.substr(1);
+    }
+  } else {
+    const auto colon = auth.find(':');
+    const auto host = auth.substr(0, colon);
+    if (colon != std::string_view::npos) {
+      has_port = true;
+      port_text = auth.substr(colon + 1);
+    }
+    if (host.empty()) return fail("no host");
+    if (!std::all_of(host.begin(), host.end(), is_host_char))
+      return fail("bad host \"" + std::string(host) + "\"");
+    url.host = std::string(host);
+  }
+  if (url.host.empty()) return fail("no host");
+
+  if (has_port) {
+    if (port_text.empty() || port_text.size() > 5 ||
+        !std::all_of(port_text.begin(), port_text.end(),
+                     [](char c) { return c >= '0' && c <= '9'; }))
+      return fail("bad port \"" + std::string(port_text) + "\" (expected 1 to 65535)");
+    const unsigned long port = std::stoul(std::string(port_text));
+    if (port == 0 || port > 65535)
+      return fail("bad port \"" + std::string(port_text) + "\" (expected 1 to 65535)");
+    url.port = static_cast<std::uint16_t>(port);
+  }
+
+  if (path.find_first_of("?#") != std::string_view::npos)
+    return fail("a query or fragment in the target URL is not supported (give a base path only)");
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  url.base_path = std::string(path);
+  return url;
+}
+
+std::string_view describe(TransportError e) noexcept {
+  switch (e) {
+    case TransportError::none: return "none";
+    case TransportError::connect_failed: return "connection failed";
+    case TransportError::timeout: return "timeout";
+    case TransportError::reset: return "connection closed or reset";
+    case TransportError::not_http: return "not an HTTP response";
+    case TransportError::too_large: return "response too large";
+  }
+  return "unknown transport error";
+}
+
+std::string_view Exchange::header(std::string_view name) const noexcept {
+  for (const auto& h : headers)
+    if (iequals(h.name, name)) return h.value;
+  return {};
+}
+
+wire::HttpRequest with_transport_headers(wire::HttpRequest request, const Url& url) {
+  // RFC 9110 7.2: a user agent sends Host as the first field line.
+  if (!has_header(request, "Host"))
+    request.headers.insert(request.headers.begin(), wire::Header{"Host", authority(url, true)});
+  if (!has_header(request, "Content-Length") &&
+      (!request.body.empty() || request.method == "POST" || request.method == "PUT"))
+    request.headers.push_back({"Content-Length", std::to_string(request.body.size())});
+  if (!has_header(request, "User-Agent"))
+    request.headers.push_back({"User-Agent", std::string(kUserAgent)});
+  return request;
+}
+
+struct HttpClient::Impl {
+  Url url;
+  ClientLimits limits;
+  net::io_context ioc{1};
+  beast::tcp_stream stream{ioc};
+  beast::flat_buffer buffer;
+  bool connected = false;
+  bool reused = false;  // the connection has carried a complete exchange
+  std::uint64_t sent = 0;
+
+  Impl(Url u, ClientLimits l) : url(std::move(u)), limits(l) {}
+
+  // One attempt's outcome beyond the Exchange: whether the same request may
+  // be sent again on a fresh connection.
+  struct Attempt {
+    bool retryable = false;
+  };
+
+  // Runs the io_context until the operation started before has completed.
+  void run() {
+    ioc.restart();
+    ioc.run();
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream.close();
+    buffer.clear();
+    connected = false;
+    reused = false;
+  }
+
+  // A kept-alive connection the server closed while idle (or wrote to
+  // unasked) is readable now; dropping it beats discovering that mid-send.
+  void drop_if_stale() {
+    if (!connected) return;
+    pollfd p{stream.socket().native_handle(), POLLIN, 0};
+    if (::poll(&p, 1, 0) != 0) close();
+  }
+
+  static void fail(Exchange& x, TransportError e, std::string detail) {
+    x.error = e;
+    x.error_detail = std::move(detail);
+  }
+
+  // Connects within connect_timeout and the run's deadline.
+  bool connect(Clock::time_point deadline, Exchange& x) {
+    beast::error_code ec;
+    std::vector<tcp::endpoint> endpoints;
+    const auto literal = net::ip::make_address(url.host, ec);
+    if (!ec) {
+      endpoints.emplace_back(literal, url.port);
+    } else {
+      // getaddrinfo cannot be cancelled; it is bounded by the resolver's own timeouts.
+      tcp::resolver resolver(ioc);
+      const auto results = resolver.resolve(url.host, std::to_string(url.port), ec);
+      if (ec) {
+        fail(x, TransportError::connect_failed, "cannot resolve " + url.host + ": " + ec.message());
+        return false;
+      }
+      for (const auto& entry : results) endpoints.push_back(entry.endpoint());
+    }
+
+    const auto start = Clock::now();
+    const auto connect_limit = start + limits.connect_timeout;
+    const bool deadline_binds = deadline < connect_limit;
+    stream.expires_at(deadline_binds ? deadline : connect_limit);
+    ec = {};
+    stream.async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
+    run();
+    if (ec) {
+      close();
+      if (ec == beast::error::timeout) {
+        if (deadline_binds)
+          fail(x, TransportError::timeout,
+               "the run's deadline passed while connecting to " + url.origin());
+        else
+          fail(x, TransportError::connect_failed,
+               "no connection to " + url.origin() + " within " + ms_text(limits.connect_timeout));
+      } else {
+        fail(x, TransportError::connect_failed,
+             "cannot connect to " + url.origin() + ": " + ec.message());
+      }
+      return false;
+    }
+    stream.expires_never();
+    stream.socket().set_option(tcp::no_delay(true), ec);
+    connected = true;
+    reused = false;
+    buffer.clear();
+    return true;
+  }
+
+  std::string timeout_detail(Clock::time_point request_deadline, Clock::time_point write_start,
+                             std::uint64_t received, std::string_view phase) const {
+    std::string d = request_deadline < write_start + limits.request_timeout
+                        ? "the run's deadline passed after " + ms_text(Clock::now() - write_start)
+                        : "no complete response within " + ms_text(limits.request_timeout);
+    d += " (";
+    d += phase;
+    d += "; received " + size_text(received) + ")";
+    return d;
+  }
+
+  // One write and one read of the response on the current connection.
+  Attempt exchange(const std::string& bytes, bool head, Clock::time_point deadline, Exchange& x) {
+    Attempt attempt;
+    const bool was_reused = reused;
+    const auto write_start = Clock::now();
+    const auto request_deadline = std::min(write_start + limits.request_timeout, deadline);
+
+    ++sent;
+    stream.expires_at(request_deadline);
+    beast::error_code ec;
+    net::async_write(stream, net::buffer(bytes), [&](beast::error_code e, std::size_t) { ec = e; });
+    run();
+    if (ec) {
+      close();
+      if (ec == beast::error::timeout) {
+        fail(x, TransportError::timeout,
+             timeout_detail(request_deadline, write_start, 0, "the request was not taken"));
+      } else {
+        attempt.retryable = was_reused;
+        fail(x, TransportError::reset,
+             "the connection failed while sending the request: " + ec.message());
+      }
+      return attempt;
+    }
+
+    // Everything the target sends for this request (interim responses
+    // included) shares the max_response_bytes budget.
+    const std::uint64_t max = limits.max_response_bytes;
+    std::uint64_t received = 0;  // raw bytes read from the socket
+    std::uint64_t consumed = 0;  // bytes taken by the parser, earlier messages included
+    std::string first_bytes;
+
+    for (;;) {
+      http::response_parser<http::string_body> parser;
+      const std::uint64_t budget = max - std::min(max, consumed);
+      if (budget == 0) {
+        close();
+        fail(x, TransportError::too_large,
+             "interim (1xx) responses filled the " + size_text(max) + " limit");
+        return attempt;
+      }
+      parser.header_limit(static_cast<std::uint32_t>(
+          std::min<std::uint64_t>(budget, std::numeric_limits<std::uint32_t>::max())));
+      parser.body_limit(budget);
+      if (head) parser.skip(true);
+      // Header first, alone, so that the body's share of the budget is known.
+      parser.eager(false);
+      std::uint64_t header_bytes = 0;
+      bool body_phase = false;
+
+      for (;;) {
+        if (buffer.size() > 0) {
+          const auto n = parser.put(buffer.data(), ec);
+          buffer.consume(n);
+          consumed += n;
+          if (!body_phase) header_bytes += n;
+          if (ec == http::error::need_more) {
+            ec = {};
+          } else if (ec) {
+            close();
+            const bool limit = ec == http::error::header_limit || ec == http::error::body_limit ||
+                               ec == http::error::buffer_overflow;
+            if (limit) {
+              std::string d = "the response is larger than the " + size_text(max) + " limit";
+              if (parser.is_header_done() && parser.content_length())
+                d += " (Content-Length " + std::to_string(*parser.content_length()) + ")";
+              else
+                d += ec == http::error::body_limit ? " (body)" : " (header)";
+              fail(x, TransportError::too_large, std::move(d));
+            } else {
+              fail(x, TransportError::not_http,
+                   "first bytes " + quote_bytes(first_bytes) + " (" + ec.message() + ")");
+            }
+            return attempt;
+          } else {
+            if (parser.is_header_done() && !body_phase) {
+              body_phase = true;
+              const std::uint64_t left = budget - std::min(budget, header_bytes);
+              if (!parser.is_done() && parser.content_length() && *parser.content_length() > left) {
+                close();
+                fail(x, TransportError::too_large,
+                     "the response is larger than the " + size_text(max) +
+                         " limit (Content-Length " + std::to_string(*parser.content_length()) +
+                         ")");
+                return attempt;
+              }
+              parser.body_limit(left);
+              parser.eager(true);
+            }
+            if (parser.is_done()) break;
+            if (n > 0 && buffer.size() > 0) continue;  // more of it may parse without a read
+          }
+        }
+
+        // Unparsed bytes can only pile up in a line the parser cannot end
+        // (a chunk extension without CRLF): bound them by the budget too.
+        if (buffer.size() >= budget) {
+          close();
+          fail(x, TransportError::too_large,
+               "the response is larger than the " + size_text(max) +
+                   " limit (an unterminated line)");
+          return attempt;
+        }
+        std::size_t n = 0;
+        stream.expires_at(request_deadline);
+        stream.async_read_some(buffer.prepare(kReadChunk), [&](beast::error_code e, std::size_t k) {
+          ec = e;
+          n = k;
+        });
+        run();
+        buffer.commit(n);
+        if (n > 0 && first_bytes.size() < kQuotedBytes) {
+          const auto data = buffer.data();
+          const std::string_view view(static_cast<const char*>(data.data()), data.size());
+          const auto fresh = view.substr(view.size() - n);
+          first_bytes.append(fresh.substr(0, kQuotedBytes - first_bytes.size()));
+        }
+        received += n;
+        if (!ec) continue;
+
+        if (ec == net::error::eof && buffer.size() == 0 && parser.got_some() &&
+            parser.is_header_done()) {
+          // A body delimited by the end of the connection ends here.
+          parser.put_eof(ec);
+          if (!ec) break;
+        }
+        close();
+        if (ec == beast::error::timeout) {
+          fail(x, TransportError::timeout,
+               timeout_detail(request_deadline, write_start, received,
+                              received == 0 ? "nothing arrived" : "the response was incomplete"));
+        } else if (is_reset(ec) || ec == http::error::partial_message) {
+          attempt.retryable = was_reused && received == 0;
+          const bool eof = ec == net::error::eof || ec == http::error::partial_message;
+          fail(x, TransportError::reset,
+               received == 0 ? std::string(eof ? "closed" : "reset") + " before sending anything"
+                             : std::string(eof ? "closed" : "reset") + " after " +
+                                   size_text(received) + " (an incomplete response)");
+        } else {
+          fail(x, TransportError::reset, "reading the response failed: " + ec.message());
+        }
+        return attempt;
+      }
+
+      const auto status = parser.get().result_int();
+      // Interim responses are skipped; 101 ends HTTP on this connection, so
+      // it is the answer.
+      if (status >= 100 && status < 200 && status != 101) continue;
+
+      auto& res = parser.get();
+      x.status = static_cast<int>(status);
+      x.headers.clear();
+      for (const auto& field : res)
+        x.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+      x.body = std::move(res.body());
+      // Bytes after the response were not asked for: they would be taken
+      // for the next response, so the connection is not reused.
+      if (!parser.keep_alive() || status == 101 || buffer.size() > 0)
+        close();
+      else
+        reused = true;
+      return attempt;
+    }
+  }
+
+  Exchange send(const wire::HttpRequest& request, Clock::time_point deadline) {
+    const auto start = Clock::now();
+    Exchange x;
+    const auto finish = [&] {
+      x.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+      return std::move(x);
+    };
+    if (start >= deadline) {
+      fail(x, TransportError::timeout, "the run's deadline had passed before the request was sent");
+      return finish();
+    }
+    const std::string bytes = wire::to_http_bytes(request);
+    const bool head = request.method == "HEAD";
+
+    drop_if_stale();
+    for (int tries = 0;; ++tries) {
+      if (!connected && !connect(deadline, x)) return finish();
+      const auto attempt = exchange(bytes, head, deadline, x);
+      // A kept-alive connection the server dropped while idle: nothing of a
+      // response came, so the request goes once more on a fresh connection.
+      if (!attempt.retryable || tries > 0 || Clock::now() >= deadline) return finish();
+      x = Exchange{};
+    }
+  }
+};
+
+HttpClient::HttpClient(Url url, ClientLimits limits)
+    : impl_(std::make_unique<Impl>(std::move(url), limits)) {}
+
+HttpClient::~HttpClient() = default;
+HttpClient::HttpClient(HttpClient&&) noexcept = default;
+HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
+
+Exchange HttpClient::send(const wire::HttpRequest& request, Clock::time_point deadline) {
+  return impl_->send(request, deadline);
+}
+
+std::uint64_t HttpClient::requests_sent() const noexcept { return impl_->sent; }
+
+const Url& HttpClient::url() const noexcept { return impl_->url; }
+
+}  // namespace essconf::client

@@ -1,0 +1,80 @@
+#include "suite/runner/fixture_driver.hpp"
+
+#include <algorithm>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+namespace essconf::runner {
+namespace {
+
+constexpr std::string_view kPrefix = "/_conformance/v1/";
+
+std::string what_happened(const client::Exchange& x) {
+  if (x.error != client::TransportError::none)
+    return fmt::format("{}{}", client::describe(x.error), x.error_detail.empty() ? "" : ": " + x.error_detail);
+  std::string body = x.body.substr(0, 200);
+  for (char& c : body)
+    if (c == '\n' || c == '\r') c = ' ';
+  return fmt::format("answered {} {}", x.status, body);
+}
+
+}  // namespace
+
+bool Capabilities::has(std::string_view feature) const {
+  return std::find(features.begin(), features.end(), feature) != features.end();
+}
+
+FixtureDriver::FixtureDriver(client::HttpClient& client) : client_(client) {}
+
+client::Exchange FixtureDriver::call(const std::string& method, const std::string& path, const std::string& body) {
+  wire::HttpRequest r;
+  r.method = method;
+  r.target = client_.url().base_path + std::string(kPrefix) + path;
+  r.body = body;
+  if (!body.empty()) r.headers.push_back({"Content-Type", "application/json"});
+  return client_.send(client::with_transport_headers(std::move(r), client_.url()));
+}
+
+Result<Capabilities> FixtureDriver::capabilities() {
+  const auto x = call("GET", "capabilities", "");
+  if (x.error != client::TransportError::none || x.status != 200)
+    return {std::nullopt, "GET /_conformance/v1/capabilities " + what_happened(x)};
+  boost::system::error_code ec;
+  const auto doc = boost::json::parse(x.body, ec);
+  const auto* obj = ec ? nullptr : doc.if_object();
+  const auto* protocol = obj ? obj->if_contains("protocol") : nullptr;
+  const auto* features = obj ? obj->if_contains("features") : nullptr;
+  if (protocol == nullptr || !protocol->is_int64() || features == nullptr || !features->is_array())
+    return {std::nullopt, "capabilities is not {\"protocol\": N, \"features\": [...]}: " + x.body.substr(0, 200)};
+  Capabilities c;
+  c.protocol = static_cast<int>(protocol->get_int64());
+  if (c.protocol != 1) return {std::nullopt, fmt::format("the target speaks fixture protocol {}, essconf speaks 1", c.protocol)};
+  for (const auto& f : features->get_array())
+    if (f.is_string()) c.features.emplace_back(f.get_string());
+  return {c, ""};
+}
+
+std::string FixtureDriver::put_world(const model::World& world) {
+  const auto x = call("PUT", "world", model::to_json(world));
+  if (x.error == client::TransportError::none && (x.status == 204 || x.status == 200)) return "";
+  return "PUT /_conformance/v1/world " + what_happened(x);
+}
+
+Result<model::World> FixtureDriver::get_world() {
+  const auto x = call("GET", "world", "");
+  if (x.error != client::TransportError::none || x.status != 200)
+    return {std::nullopt, "GET /_conformance/v1/world " + what_happened(x)};
+  auto parsed = model::parse_world(x.body);
+  if (!parsed.world)
+    return {std::nullopt, fmt::format("GET /_conformance/v1/world returned an invalid World at {}: {}", parsed.path, parsed.error)};
+  return {std::move(*parsed.world), ""};
+}
+
+std::string FixtureDriver::complete_activities() {
+  const auto x = call("POST", "activities/complete", "");
+  if (x.error == client::TransportError::none && x.status == 200) return "";
+  return "POST /_conformance/v1/activities/complete " + what_happened(x);
+}
+
+}  // namespace essconf::runner

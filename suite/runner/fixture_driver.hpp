@@ -1,0 +1,41 @@
+// The suite's side of the fixture protocol v1 (docs/fixture-protocol.md):
+// reads a target's capabilities, loads Worlds, reads them back, completes
+// activities. Every failure is a sentence naming what the target did.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reference/model/world.hpp"
+#include "suite/client/http_client.hpp"
+
+namespace essconf::runner {
+
+struct Capabilities {
+  int protocol = 0;
+  std::vector<std::string> features;
+  bool has(std::string_view feature) const;
+};
+
+template <typename T>
+struct Result {
+  std::optional<T> value;
+  std::string error;  // set when !value
+};
+
+class FixtureDriver {
+ public:
+  explicit FixtureDriver(client::HttpClient& client);
+
+  Result<Capabilities> capabilities();
+  std::string put_world(const model::World& world);  // "" on success, else the problem
+  Result<model::World> get_world();
+  std::string complete_activities();                 // "" on success
+
+ private:
+  client::Exchange call(const std::string& method, const std::string& path, const std::string& body);
+  client::HttpClient& client_;
+};
+
+}  // namespace essconf::runner

@@ -1,0 +1,204 @@
+#include "suite/runner/run.hpp"
+
+#include <chrono>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "reference/model/catalog.hpp"
+#include "reference/model/clause_ids.hpp"
+#include "reference/model/expectation_json.hpp"
+#include "reference/model/model.hpp"
+#include "suite/runner/fixture_driver.hpp"
+
+namespace essconf::runner {
+namespace {
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string headers_text(const std::vector<wire::Header>& headers) {
+  std::string out;
+  for (const auto& h : headers) out += h.name + ": " + h.value + "\n";
+  return out;
+}
+
+Verdict error_verdict(std::string summary) {
+  Verdict v;
+  v.kind = VerdictKind::error;
+  v.summary = std::move(summary);
+  return v;
+}
+
+class CaseRunner {
+ public:
+  CaseRunner(const RunOptions& o, client::HttpClient& api, FixtureDriver& fixture, const Capabilities& caps,
+             std::chrono::steady_clock::time_point deadline)
+      : o_(o), api_(api), fixture_(fixture), caps_(caps), deadline_(deadline), rng_(o.seed) {}
+
+  CaseResult run(const Case& c) {
+    const auto start = std::chrono::steady_clock::now();
+    CaseResult r;
+    r.id = c.id;
+    r.case_clauses = c.clauses;
+    r.description = c.description;
+    r.file = c.file;
+    r.world_before = model::to_json(c.world);
+    r.verdict = judge(c, r);
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return r;
+  }
+
+ private:
+  std::string fresh_nonce() {
+    std::uint64_t z = (rng_ += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return fmt::format("{:016x}{:016x}", z ^ (z >> 31), ++counter_);
+  }
+
+  Verdict judge(const Case& c, CaseResult& r) {
+    for (const auto& need : c.needs())
+      if (!caps_.has(need)) {
+        Verdict v;
+        v.kind = VerdictKind::not_applicable;
+        v.summary = "the target does not list the fixture feature \"" + need + "\"";
+        return v;
+      }
+    if (std::chrono::steady_clock::now() >= deadline_) return error_verdict("the run's time limit was reached");
+    if (auto e = fixture_.put_world(c.world); !e.empty()) return error_verdict(e);
+    auto before = fixture_.get_world();
+    if (!before.value) return error_verdict(before.error);
+    if (!(comparable(*before.value, c.world) == comparable(c.world, c.world)))
+      return error_verdict("the target did not load the World faithfully: GET world after PUT differs from it");
+
+    model::World world = c.world;  // the model's view, call after call
+    std::set<std::string, std::less<>> used_nonces;
+    // The requests that set the scene: sent, not judged; the model follows
+    // the nonces they use and the World they leave.
+    for (const auto& spec : c.before) {
+      const std::int64_t now = unix_now();
+      const auto request = client::with_transport_headers(build_request(spec, now, fresh_nonce()), o_.target);
+      const model::Context ctx{now, o_.clock_tolerance, &used_nonces};
+      const auto e = model::expect(world, request, o_.profile, ctx);
+      r.requests.push_back(wire::to_http_bytes(request));
+      const client::Exchange x = api_.send(request, deadline_);
+      if (x.error != client::TransportError::none)
+        return error_verdict(fmt::format("the target {} (on a preparing request)", client::describe(x.error)));
+      if (e.reference.nonce_used) used_nonces.insert(*e.reference.nonce_used);
+      auto now_world = fixture_.get_world();
+      if (!now_world.value) return error_verdict(now_world.error);
+      world = *now_world.value;
+    }
+    std::optional<std::pair<int, std::string>> first_answer;
+    bool same_expectation = true;
+    std::string first_reference;
+    Observation observed;
+    std::optional<model::Expectation> expectation;
+    model::World world_before_last = world;
+    const std::string nonce = fresh_nonce();
+    for (int i = 0; i < c.repeat; ++i) {
+      const std::int64_t now = unix_now();
+      const auto request = client::with_transport_headers(build_request(c.request, now, nonce), o_.target);
+      const model::Context ctx{now, o_.clock_tolerance, &used_nonces};
+      expectation = model::expect(world, request, o_.profile, ctx);
+      const std::string reference = model::to_json(*expectation);
+      if (i == 0) first_reference = reference;
+      same_expectation = same_expectation && reference == first_reference;
+      r.requests.push_back(wire::to_http_bytes(request));
+      r.curl = wire::to_curl(request, o_.target.origin());
+      const client::Exchange x = api_.send(request, deadline_);
+      if (x.error != client::TransportError::none)
+        return error_verdict(fmt::format("the target {}{}", client::describe(x.error), x.error_detail.empty() ? "" : ": " + x.error_detail));
+      observed = {x.status, x.headers, x.body, std::nullopt};
+      r.status = x.status;
+      r.response_headers = headers_text(x.headers);
+      r.response_body = x.body.substr(0, 64 * 1024);
+      if (expectation->reference.nonce_used) used_nonces.insert(*expectation->reference.nonce_used);
+      const std::string code = wire::parse_body(x.body).field("Code").value_or("");
+      if (!first_answer) first_answer.emplace(x.status, code);
+      world_before_last = world;
+      // The model's World for the next send: what the target should now hold.
+      if (i + 1 < c.repeat) {
+        auto now_world = fixture_.get_world();
+        if (!now_world.value) return error_verdict(now_world.error);
+        world = *now_world.value;
+      }
+    }
+    if (c.complete_activities)
+      if (auto e = fixture_.complete_activities(); !e.empty()) return error_verdict(e);
+    auto after = fixture_.get_world();
+    if (!after.value) return error_verdict(after.error);
+    r.world_after = model::to_json(*after.value);
+    observed.world_after = std::move(after.value);
+    r.expectation = model::to_json(*expectation);
+    Verdict v = check({*expectation, world_before_last, c.complete_activities}, observed);
+    // robust.deterministic: the same bytes against the same World get the same answer.
+    if (c.repeat > 1 && same_expectation) {
+      const std::string code = wire::parse_body(observed.body).field("Code").value_or("");
+      if (first_answer && (first_answer->first != observed.status || first_answer->second != code)) {
+        v.findings.push_back({VerdictKind::fail, std::string(model::clause::kDeterministic),
+                              fmt::format("{} {} again", first_answer->first, first_answer->second),
+                              fmt::format("{} {}", observed.status, code)});
+        v.kind = VerdictKind::fail;
+        v.clauses.push_back(std::string(model::clause::kDeterministic));
+        v.summary = "the same request got another answer the second time";
+      }
+    }
+    return v;
+  }
+
+  const RunOptions& o_;
+  client::HttpClient& api_;
+  FixtureDriver& fixture_;
+  const Capabilities& caps_;
+  std::chrono::steady_clock::time_point deadline_;
+  std::uint64_t rng_;
+  std::uint64_t counter_ = 0;
+};
+
+std::string iso_now() {
+  const auto t = unix_now();
+  return model::format_timestamp(t);
+}
+
+}  // namespace
+
+std::map<VerdictKind, int> RunResult::counts() const {
+  std::map<VerdictKind, int> m;
+  for (auto k : {VerdictKind::pass, VerdictKind::deviation, VerdictKind::fail, VerdictKind::not_applicable,
+                 VerdictKind::error})
+    m[k] = 0;
+  for (const auto& c : cases) ++m[c.verdict.kind];
+  return m;
+}
+
+RunResult run_cases(const std::vector<Case>& cases, const RunOptions& o) {
+  RunResult result;
+  result.spec_revision = model::catalog().revision;
+  result.target = o.target.origin() + o.target.base_path;
+  result.fixture = o.fixture.origin() + o.fixture.base_path;
+  result.profile = o.profile == model::Profile::strict ? "strict" : "spec";
+  result.seed = o.seed;
+  result.started_at = iso_now();
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + o.run_timeout;
+
+  client::HttpClient api(o.target, o.limits);
+  client::HttpClient fixture_client(o.fixture, o.limits);
+  FixtureDriver fixture(fixture_client);
+  auto caps = fixture.capabilities();
+  if (!caps.value) {
+    result.run_error = "the fixture protocol is not usable: " + caps.error;
+  } else {
+    result.features = caps.value->features;
+    CaseRunner runner(o, api, fixture, *caps.value, deadline);
+    for (const auto& c : cases) result.cases.push_back(runner.run(c));
+  }
+  result.http_requests = api.requests_sent() + fixture_client.requests_sent();
+  result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace essconf::runner

@@ -1,0 +1,65 @@
+// The conformance run: every selected case against one target, judged by the
+// model and the checker; the result stream the writers render (results JSON,
+// JUnit, the terminal table).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "reference/model/expectation.hpp"
+#include "suite/client/http_client.hpp"
+#include "suite/runner/case.hpp"
+#include "suite/runner/checker.hpp"
+
+namespace essconf::runner {
+
+struct RunOptions {
+  client::Url target;
+  client::Url fixture;
+  model::Profile profile = model::Profile::spec;
+  std::uint64_t seed = 1;
+  client::ClientLimits limits;
+  std::chrono::seconds run_timeout{600};
+  std::int64_t clock_tolerance = 10;  // seconds of doubt about the target's clock
+};
+
+struct CaseResult {
+  std::string id;
+  std::vector<std::string> case_clauses;
+  std::string description;
+  std::string file;
+  Verdict verdict;
+  std::string world_before;  // JSON, as loaded
+  std::string world_after;   // JSON, as read back ("" when not read)
+  std::vector<std::string> requests;  // the exact bytes of each send
+  std::string curl;                   // the last send as a curl line
+  std::string expectation;            // the model's expectation as JSON
+  int status = 0;
+  std::string response_headers;       // "Name: value\n" lines
+  std::string response_body;          // at most 64 KiB
+  double seconds = 0;
+};
+
+struct RunResult {
+  std::string spec_revision;
+  std::string target;
+  std::string fixture;
+  std::string profile;
+  std::uint64_t seed = 0;
+  std::string started_at;  // ISO 8601 UTC
+  double wall_seconds = 0;
+  std::uint64_t http_requests = 0;
+  std::vector<std::string> features;
+  std::string run_error;  // why the run could not happen at all ("" when it did)
+  std::vector<CaseResult> cases;
+
+  std::map<VerdictKind, int> counts() const;
+};
+
+// Runs `cases` in order. Never throws for anything the target does.
+RunResult run_cases(const std::vector<Case>& cases, const RunOptions& options);
+
+}  // namespace essconf::runner

@@ -1,0 +1,263 @@
+#include "suite/runner/writers.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+#include <pugixml.hpp>
+
+#include "reference/model/catalog.hpp"
+
+namespace essconf::runner {
+namespace {
+namespace json = boost::json;
+
+json::value parsed_or_string(const std::string& text) {
+  if (text.empty()) return nullptr;
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec) return json::value(text);
+  return v;
+}
+
+// JSON strings must be UTF-8; a target's body may not be.
+std::string valid_utf8(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool ok = n != 0 && i + n <= s.size();
+    for (std::size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
+    if (ok) {
+      out.append(s, i, n);
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
+json::array strings(const std::vector<std::string>& v) {
+  json::array a;
+  for (const auto& s : v) a.emplace_back(s);
+  return a;
+}
+
+std::string first_clause(const CaseResult& c) {
+  if (!c.verdict.clauses.empty() && c.verdict.kind != VerdictKind::pass) return c.verdict.clauses.front();
+  return c.case_clauses.empty() ? "" : c.case_clauses.front();
+}
+
+std::string findings_text(const CaseResult& c) {
+  std::string out;
+  for (const auto& f : c.verdict.findings)
+    out += fmt::format("[{}] {}\n  expected: {}\n  observed: {}\n", name(f.kind), f.clause, f.expected, f.observed);
+  return out;
+}
+
+std::string reproducer_text(const CaseResult& c) {
+  std::string out = "World before (PUT /_conformance/v1/world):\n" + c.world_before + "\n";
+  if (!c.requests.empty()) out += "Request:\n" + c.requests.back() + "\n";
+  if (!c.curl.empty()) out += "curl:\n" + c.curl + "\n";
+  if (c.status != 0) out += fmt::format("Response: {}\n{}\n{}\n", c.status, c.response_headers, c.response_body.substr(0, 2000));
+  return out;
+}
+
+}  // namespace
+
+std::string results_json(const RunResult& r) {
+  json::object summary;
+  for (const auto& [k, n] : r.counts()) summary[std::string(name(k))] = n;
+  json::array cases;
+  for (const auto& c : r.cases) {
+    json::array findings;
+    for (const auto& f : c.verdict.findings)
+      findings.push_back(json::object{{"kind", name(f.kind)}, {"clause", f.clause}, {"expected", valid_utf8(f.expected)},
+                                      {"observed", valid_utf8(f.observed)}});
+    json::array requests;
+    for (const auto& q : c.requests) requests.emplace_back(valid_utf8(q));
+    cases.push_back(json::object{
+        {"id", c.id},
+        {"clauses", strings(c.case_clauses)},
+        {"description", c.description},
+        {"file", c.file},
+        {"verdict", name(c.verdict.kind)},
+        {"verdict_clauses", strings(c.verdict.clauses)},
+        {"summary", valid_utf8(c.verdict.summary)},
+        {"findings", std::move(findings)},
+        {"seconds", c.seconds},
+        {"reproducer", json::object{{"world_before", parsed_or_string(c.world_before)},
+                                    {"requests", std::move(requests)},
+                                    {"curl", valid_utf8(c.curl)}}},
+        {"observed", json::object{{"status", c.status},
+                                  {"headers", valid_utf8(c.response_headers)},
+                                  {"body", valid_utf8(c.response_body)},
+                                  {"world_after", parsed_or_string(c.world_after)}}},
+        {"expectation", parsed_or_string(c.expectation)},
+    });
+  }
+  json::object top{{"schema", "essconf-results/1"},
+                   {"essconf", "0.1.0"},
+                   {"spec_revision", r.spec_revision},
+                   {"target", r.target},
+                   {"fixture", r.fixture},
+                   {"profile", r.profile},
+                   {"seed", r.seed},
+                   {"started_at", r.started_at},
+                   {"wall_seconds", r.wall_seconds},
+                   {"http_requests", r.http_requests},
+                   {"features", strings(r.features)},
+                   {"run_error", r.run_error},
+                   {"summary", std::move(summary)},
+                   {"cases", std::move(cases)}};
+  // Every string went in as a target or a case gave it; the document goes out as valid UTF-8.
+  return valid_utf8(json::serialize(top)) + "\n";
+}
+
+std::string junit_xml(const RunResult& r) {
+  pugi::xml_document doc;
+  auto decl = doc.append_child(pugi::node_declaration);
+  decl.append_attribute("version") = "1.0";
+  decl.append_attribute("encoding") = "UTF-8";
+  const auto counts = r.counts();
+  const bool strict = r.profile == "strict";
+  const int failures = counts.at(VerdictKind::fail) + (strict ? counts.at(VerdictKind::deviation) : 0);
+  auto suites = doc.append_child("testsuites");
+  suites.append_attribute("name") = "essconf";
+  suites.append_attribute("tests") = static_cast<unsigned>(r.cases.size());
+  suites.append_attribute("failures") = failures;
+  suites.append_attribute("errors") = counts.at(VerdictKind::error);
+  suites.append_attribute("time") = r.wall_seconds;
+  auto suite = suites.append_child("testsuite");
+  suite.append_attribute("name") = fmt::format("RemoveInstances conformance of {}", r.target).c_str();
+  suite.append_attribute("tests") = static_cast<unsigned>(r.cases.size());
+  suite.append_attribute("failures") = failures;
+  suite.append_attribute("errors") = counts.at(VerdictKind::error);
+  suite.append_attribute("skipped") = counts.at(VerdictKind::not_applicable);
+  suite.append_attribute("time") = r.wall_seconds;
+  suite.append_attribute("timestamp") = r.started_at.c_str();
+  auto props = suite.append_child("properties");
+  for (const auto& [n, v] : {std::pair<std::string, std::string>{"spec_revision", r.spec_revision},
+                             {"profile", r.profile}, {"seed", std::to_string(r.seed)}}) {
+    auto p = props.append_child("property");
+    p.append_attribute("name") = n.c_str();
+    p.append_attribute("value") = v.c_str();
+  }
+  for (const auto& c : r.cases) {
+    auto tc = suite.append_child("testcase");
+    tc.append_attribute("name") = c.id.c_str();
+    tc.append_attribute("classname") = first_clause(c).c_str();
+    tc.append_attribute("time") = c.seconds;
+    tc.append_attribute("file") = c.file.c_str();
+    auto cp = tc.append_child("properties");
+    for (const auto& cl : c.case_clauses) {
+      auto p = cp.append_child("property");
+      p.append_attribute("name") = "clause";
+      p.append_attribute("value") = cl.c_str();
+    }
+    auto verdict = cp.append_child("property");
+    verdict.append_attribute("name") = "verdict";
+    verdict.append_attribute("value") = std::string(name(c.verdict.kind)).c_str();
+    const std::string detail = valid_utf8(findings_text(c) + "\n" + reproducer_text(c));
+    switch (c.verdict.kind) {
+      case VerdictKind::fail:
+      case VerdictKind::deviation:
+        if (c.verdict.kind == VerdictKind::fail || strict) {
+          auto f = tc.append_child("failure");
+          f.append_attribute("message") = valid_utf8(c.verdict.summary).c_str();
+          f.append_attribute("type") = std::string(name(c.verdict.kind)).c_str();
+          f.append_child(pugi::node_pcdata).set_value(detail.c_str());
+        } else {
+          tc.append_child("system-out").append_child(pugi::node_pcdata).set_value(("deviation\n" + detail).c_str());
+        }
+        break;
+      case VerdictKind::error: {
+        auto e = tc.append_child("error");
+        e.append_attribute("message") = valid_utf8(c.verdict.summary).c_str();
+        e.append_child(pugi::node_pcdata).set_value(detail.c_str());
+        break;
+      }
+      case VerdictKind::not_applicable:
+        tc.append_child("skipped").append_attribute("message") = c.verdict.summary.c_str();
+        break;
+      case VerdictKind::pass:
+        break;
+    }
+  }
+  std::ostringstream out;
+  doc.save(out, "  ");
+  // XML 1.0 allows neither invalid UTF-8 nor control characters other than tab, LF and CR.
+  std::string xml = valid_utf8(out.str());
+  for (char& c : xml)
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') c = '?';
+  return xml;
+}
+
+std::string summary_line(const RunResult& r) {
+  const auto n = r.counts();
+  return fmt::format("{} cases: {} passed, {} failed, {} deviations, {} not applicable, {} errors; {} HTTP requests in {:.2f} s",
+                     r.cases.size(), n.at(VerdictKind::pass), n.at(VerdictKind::fail), n.at(VerdictKind::deviation),
+                     n.at(VerdictKind::not_applicable), n.at(VerdictKind::error), r.http_requests, r.wall_seconds);
+}
+
+std::string terminal_report(const RunResult& r, bool colour) {
+  auto paint = [&](VerdictKind k, const std::string& s) {
+    if (!colour) return s;
+    const char* code = k == VerdictKind::pass ? "32" : k == VerdictKind::fail || k == VerdictKind::error ? "31"
+                       : k == VerdictKind::deviation ? "33" : "90";
+    return fmt::format("\x1b[{}m{}\x1b[0m", code, s);
+  };
+  std::string out = fmt::format("essconf run: {} (profile {}, spec {})\n", r.target, r.profile, r.spec_revision);
+  if (!r.run_error.empty()) return out + "the run could not happen: " + r.run_error + "\n";
+  // Per clause: how each case that names it ended.
+  std::map<std::string, std::map<VerdictKind, int>> by_clause;
+  for (const auto& c : r.cases)
+    for (const auto& cl : c.case_clauses) ++by_clause[cl][c.verdict.kind];
+  out += fmt::format("{:<36} {:>5} {:>5} {:>5} {:>5} {:>5}\n", "clause", "pass", "fail", "dev", "n/a", "err");
+  for (const auto& cl : model::catalog().clauses) {
+    auto it = by_clause.find(cl.id);
+    if (it == by_clause.end()) continue;
+    auto& m = it->second;
+    auto cell = [&](VerdictKind k) {
+      const int v = m.count(k) ? m.at(k) : 0;
+      return v == 0 ? fmt::format("{:>5}", "-") : paint(k, fmt::format("{:>5}", v));
+    };
+    out += fmt::format("{:<36} {} {} {} {} {}\n", cl.id, cell(VerdictKind::pass), cell(VerdictKind::fail),
+                       cell(VerdictKind::deviation), cell(VerdictKind::not_applicable), cell(VerdictKind::error));
+  }
+  for (const auto& c : r.cases) {
+    if (c.verdict.kind == VerdictKind::pass || c.verdict.kind == VerdictKind::not_applicable) continue;
+    out += "\n" + paint(c.verdict.kind, fmt::format("{} {}", name(c.verdict.kind), c.id)) + "  (" + c.file + ")\n  " +
+           c.verdict.summary + "\n";
+    if (!c.curl.empty()) out += "  reproduce: " + c.curl + "\n";
+  }
+  return out + "\n" + summary_line(r) + "\n";
+}
+
+std::string write_file_atomically(const std::string& path, const std::string& content) {
+  const std::filesystem::path target(path);
+  std::error_code ec;
+  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return path + ": cannot write the file";
+    out << content;
+    if (!out.flush()) return path + ": write failed";
+  }
+  std::filesystem::rename(tmp, target, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    return path + ": cannot write the file (" + ec.message() + ")";
+  }
+  return "";
+}
+
+}  // namespace essconf::runner
