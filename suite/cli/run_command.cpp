@@ -3,15 +3,19 @@
 #include <fnmatch.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <iostream>
+#include <optional>
 #include <memory>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "reference/model/model.hpp"
 #include "reference/server/http_server.hpp"
 #include "reference/server/service.hpp"
 #include "suite/cli/commands.hpp"
+#include "suite/runner/baseline.hpp"
 #include "suite/runner/run.hpp"
 #include "suite/runner/writers.hpp"
 
@@ -31,6 +35,7 @@ struct RunCliOptions {
   std::uint64_t seed = 1;
   std::string out_dir;
   std::string junit;
+  std::string baseline;
   std::string cases_dir = ESSCONF_CASES_DIR;
   bool list = false;
   int connect_timeout_ms = 3000;
@@ -86,6 +91,15 @@ int run(const RunCliOptions& o) {
   if (!loaded.errors.empty()) {
     for (const auto& e : loaded.errors) std::cerr << "essconf run: " << e << "\n";
     return 2;
+  }
+  std::optional<runner::Baseline> baseline;
+  if (!o.baseline.empty()) {
+    auto b = runner::load_baseline(o.baseline);
+    if (!b.value) {
+      std::cerr << "essconf run: " << b.error << "\n";
+      return 2;
+    }
+    baseline = std::move(b.value);
   }
   int shard_i = 1, shard_n = 1;
   if (!o.shard.empty() && !parse_shard(o.shard, shard_i, shard_n)) {
@@ -146,8 +160,19 @@ int run(const RunCliOptions& o) {
   ro.limits.request_timeout = std::chrono::milliseconds(o.request_timeout_ms);
   ro.run_timeout = std::chrono::seconds(o.run_timeout_s);
 
-  const runner::RunResult result = runner::run_cases(cases, ro);
+  runner::RunResult result = runner::run_cases(cases, ro);
+  std::optional<runner::BaselineReport> known;
+  if (baseline) known = runner::apply_baseline(result, *baseline, model::format_timestamp(std::time(nullptr)).substr(0, 10));
   std::cout << runner::terminal_report(result, isatty(STDOUT_FILENO) != 0) << std::flush;
+  if (known) {
+    std::cout << fmt::format("baseline {}: {} known failure(s) excused\n", o.baseline, known->excused.size());
+    for (const auto& e : known->expired)
+      std::cout << fmt::format("  expired on {}: {} ({}) -- renew it with a reason or fix the target\n", e.expires, e.case_glob, e.reason);
+    for (const auto& e : known->now_passing)
+      std::cout << fmt::format("  passes now: {} ({}) -- remove the entry\n", e.case_glob, e.reason);
+    for (const auto& e : known->matching_nothing)
+      std::cout << fmt::format("  matches no case of this run: {}\n", e.case_glob);
+  }
   int status = 0;
   if (!o.out_dir.empty())
     if (auto e = runner::write_file_atomically(o.out_dir + "/results.json", runner::results_json(result)); !e.empty()) {
@@ -162,8 +187,10 @@ int run(const RunCliOptions& o) {
   if (!result.run_error.empty()) return 2;
   if (status != 0) return status;
   const auto n = result.counts();
-  const bool conformant = n.at(runner::VerdictKind::fail) == 0 && n.at(runner::VerdictKind::error) == 0 &&
-                          (ro.profile == model::Profile::spec || n.at(runner::VerdictKind::deviation) == 0);
+  const bool strict = ro.profile == model::Profile::strict;
+  const bool conformant = known ? known->gate_ok(result, strict)
+                                : n.at(runner::VerdictKind::fail) == 0 && n.at(runner::VerdictKind::error) == 0 &&
+                                      (!strict || n.at(runner::VerdictKind::deviation) == 0);
   return conformant ? 0 : 1;
 }
 
@@ -182,6 +209,7 @@ void add_run_command(CLI::App& app, int& exit_status) {
   cmd->add_option("--seed", o->seed, "Seed for nonces")->capture_default_str();
   cmd->add_option("--out", o->out_dir, "Write DIR/results.json (docs/results.md)");
   cmd->add_option("--junit", o->junit, "Write JUnit XML to FILE");
+  cmd->add_option("--baseline", o->baseline, "Known deviations: {\"entries\":[{\"case\":GLOB,\"reason\":..,\"expires\":YYYY-MM-DD}]}");
   cmd->add_option("--cases", o->cases_dir, "Directory of case files")->capture_default_str();
   cmd->add_flag("--list", o->list, "List the selected cases and exit");
   cmd->add_option("--connect-timeout-ms", o->connect_timeout_ms, "Connect timeout")->check(CLI::Range(1, 600000))->capture_default_str();

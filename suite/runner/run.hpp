@@ -41,6 +41,7 @@ struct CaseResult {
   std::string response_headers;       // "Name: value\n" lines
   std::string response_body;          // at most 64 KiB
   double seconds = 0;
+  std::string baseline_reason;        // set when a baseline entry excuses this verdict
 };
 
 struct RunResult {

@@ -89,6 +89,7 @@ std::string results_json(const RunResult& r) {
         {"description", c.description},
         {"file", c.file},
         {"verdict", name(c.verdict.kind)},
+        {"baseline", c.baseline_reason.empty() ? json::value(nullptr) : json::value(c.baseline_reason)},
         {"verdict_clauses", strings(c.verdict.clauses)},
         {"summary", valid_utf8(c.verdict.summary)},
         {"findings", std::move(findings)},
@@ -166,6 +167,11 @@ std::string junit_xml(const RunResult& r) {
     verdict.append_attribute("name") = "verdict";
     verdict.append_attribute("value") = std::string(name(c.verdict.kind)).c_str();
     const std::string detail = valid_utf8(findings_text(c) + "\n" + reproducer_text(c));
+    if (!c.baseline_reason.empty()) {
+      tc.append_child("skipped").append_attribute("message") =
+          valid_utf8(fmt::format("known {} (baseline: {}): {}", name(c.verdict.kind), c.baseline_reason, c.verdict.summary)).c_str();
+      continue;
+    }
     switch (c.verdict.kind) {
       case VerdictKind::fail:
       case VerdictKind::deviation:
@@ -234,8 +240,9 @@ std::string terminal_report(const RunResult& r, bool colour) {
   }
   for (const auto& c : r.cases) {
     if (c.verdict.kind == VerdictKind::pass || c.verdict.kind == VerdictKind::not_applicable) continue;
-    out += "\n" + paint(c.verdict.kind, fmt::format("{} {}", name(c.verdict.kind), c.id)) + "  (" + c.file + ")\n  " +
-           c.verdict.summary + "\n";
+    const std::string known = c.baseline_reason.empty() ? "" : " [known: " + c.baseline_reason + "]";
+    out += "\n" + paint(c.verdict.kind, fmt::format("{} {}", name(c.verdict.kind), c.id)) + known + "  (" + c.file +
+           ")\n  " + c.verdict.summary + "\n";
     if (!c.curl.empty()) out += "  reproduce: " + c.curl + "\n";
   }
   return out + "\n" + summary_line(r) + "\n";
