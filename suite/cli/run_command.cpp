@@ -36,6 +36,8 @@ struct RunCliOptions {
   std::string out_dir;
   std::string junit;
   std::string baseline;
+  std::string access_key_id;
+  std::string access_key_secret;
   std::string cases_dir = ESSCONF_CASES_DIR;
   bool list = false;
   int connect_timeout_ms = 3000;
@@ -154,6 +156,7 @@ int run(const RunCliOptions& o) {
     }
     ro.fixture = *f;
   }
+  if (!o.access_key_id.empty()) ro.credentials.emplace(o.access_key_id, o.access_key_secret);
   ro.profile = o.profile == "strict" ? model::Profile::strict : model::Profile::spec;
   ro.seed = o.seed;
   ro.limits.connect_timeout = std::chrono::milliseconds(o.connect_timeout_ms);
@@ -210,6 +213,10 @@ void add_run_command(CLI::App& app, int& exit_status) {
   cmd->add_option("--out", o->out_dir, "Write DIR/results.json (docs/results.md)");
   cmd->add_option("--junit", o->junit, "Write JUnit XML to FILE");
   cmd->add_option("--baseline", o->baseline, "Known deviations: {\"entries\":[{\"case\":GLOB,\"reason\":..,\"expires\":YYYY-MM-DD}]}");
+  auto* key_id = cmd->add_option("--access-key-id", o->access_key_id, "Sign every unsigned request with this key (v1 HMAC-SHA1)");
+  auto* key_secret = cmd->add_option("--access-key-secret", o->access_key_secret, "The key's secret");
+  key_id->needs(key_secret);
+  key_secret->needs(key_id);
   cmd->add_option("--cases", o->cases_dir, "Directory of case files")->capture_default_str();
   cmd->add_flag("--list", o->list, "List the selected cases and exit");
   cmd->add_option("--connect-timeout-ms", o->connect_timeout_ms, "Connect timeout")->check(CLI::Range(1, 600000))->capture_default_str();

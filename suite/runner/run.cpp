@@ -58,6 +58,16 @@ class CaseRunner {
     return fmt::format("{:016x}{:016x}", z ^ (z >> 31), ++counter_);
   }
 
+  // The spec as sent: signed with the run's credentials when the case leaves it unsigned.
+  RequestSpec with_credentials(RequestSpec spec) const {
+    if (!spec.sign && o_.credentials) {
+      spec.sign.emplace();
+      spec.sign->access_key_id = o_.credentials->first;
+      spec.sign->access_key_secret = o_.credentials->second;
+    }
+    return spec;
+  }
+
   Verdict judge(const Case& c, CaseResult& r) {
     for (const auto& need : c.needs())
       if (!caps_.has(need)) {
@@ -79,7 +89,8 @@ class CaseRunner {
     // the nonces they use and the World they leave.
     for (const auto& spec : c.before) {
       const std::int64_t now = unix_now();
-      const auto request = client::with_transport_headers(build_request(spec, now, fresh_nonce()), o_.target);
+      const auto request =
+          client::with_transport_headers(build_request(with_credentials(spec), now, fresh_nonce()), o_.target);
       const model::Context ctx{now, o_.clock_tolerance, &used_nonces};
       const auto e = model::expect(world, request, o_.profile, ctx);
       r.requests.push_back(wire::to_http_bytes(request));
@@ -98,9 +109,10 @@ class CaseRunner {
     std::optional<model::Expectation> expectation;
     model::World world_before_last = world;
     const std::string nonce = fresh_nonce();
+    const RequestSpec spec = with_credentials(c.request);
     for (int i = 0; i < c.repeat; ++i) {
       const std::int64_t now = unix_now();
-      const auto request = client::with_transport_headers(build_request(c.request, now, nonce), o_.target);
+      const auto request = client::with_transport_headers(build_request(spec, now, nonce), o_.target);
       const model::Context ctx{now, o_.clock_tolerance, &used_nonces};
       expectation = model::expect(world, request, o_.profile, ctx);
       const std::string reference = model::to_json(*expectation);

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,9 @@ struct RunOptions {
   client::ClientLimits limits;
   std::chrono::seconds run_timeout{600};
   std::int64_t clock_tolerance = 10;  // seconds of doubt about the target's clock
+  // When set, every request a case does not sign itself is signed with these
+  // (a target that enforces signatures outside the fixture protocol's World).
+  std::optional<std::pair<std::string, std::string>> credentials;
 };
 
 struct CaseResult {
