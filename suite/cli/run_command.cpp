@@ -3,7 +3,9 @@
 #include <fnmatch.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
+#include <random>
 #include <iostream>
 #include <optional>
 #include <memory>
@@ -40,6 +42,7 @@ struct RunCliOptions {
   std::string access_key_secret;
   std::string cases_dir = ESSCONF_CASES_DIR;
   bool list = false;
+  bool shuffle = false;
   int connect_timeout_ms = 3000;
   int request_timeout_ms = 10000;
   int run_timeout_s = 600;
@@ -114,6 +117,7 @@ int run(const RunCliOptions& o) {
     if (!selected(c, o.filters)) continue;
     if (index++ % static_cast<std::size_t>(shard_n) == static_cast<std::size_t>(shard_i - 1)) cases.push_back(std::move(c));
   }
+  if (o.shuffle) std::shuffle(cases.begin(), cases.end(), std::mt19937_64(o.seed));
   if (o.list) {
     for (const auto& c : cases) {
       std::string clauses;
@@ -219,6 +223,7 @@ void add_run_command(CLI::App& app, int& exit_status) {
   key_secret->needs(key_id);
   cmd->add_option("--cases", o->cases_dir, "Directory of case files")->capture_default_str();
   cmd->add_flag("--list", o->list, "List the selected cases and exit");
+  cmd->add_flag("--shuffle", o->shuffle, "Run the cases in an order drawn from --seed (verdicts must not change)");
   cmd->add_option("--connect-timeout-ms", o->connect_timeout_ms, "Connect timeout")->check(CLI::Range(1, 600000))->capture_default_str();
   cmd->add_option("--request-timeout-ms", o->request_timeout_ms, "Per-request timeout")->check(CLI::Range(1, 600000))->capture_default_str();
   cmd->add_option("--run-timeout-s", o->run_timeout_s, "Whole-run time limit")->check(CLI::Range(1, 86400))->capture_default_str();

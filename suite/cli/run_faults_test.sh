@@ -23,6 +23,12 @@ fi
 grep -q '<testcase name="capacity.min-size.missed-by-one" classname="capacity.min-size"' "$tmp/reference/junit.xml" &&
   ok "JUnit names cases by id and clause" || not_ok "JUnit names cases by id and clause" "$(head -c 600 "$tmp/reference/junit.xml")"
 
+"$essconf" run --target http://127.0.0.1:1 >"$tmp/unreachable.txt" 2>&1; rc=$?
+[[ $rc == 2 ]] && grep -q 'fixture protocol is not usable' "$tmp/unreachable.txt" && ok "an unreachable target exits 2 saying so" ||
+  not_ok "an unreachable target exits 2 saying so" "rc $rc: $(tail -2 "$tmp/unreachable.txt")"
+
+verdicts() { grep -o '"id":"[^"]*","clauses":\[[^]]*\],"description":"[^"]*","file":"[^"]*","verdict":"[^"]*"' "$1" | sed 's/"clauses".*"verdict"/"verdict"/' | sort; }
+
 while read -r fault clause _; do
   "$essconf" serve --listen 127.0.0.1:0 --fault "$fault" >"$tmp/serve.out" 2>/dev/null &
   pid=$!
@@ -34,6 +40,16 @@ while read -r fault clause _; do
   done
   "$essconf" run --target "http://127.0.0.1:$port" --out "$tmp/$fault" >"$tmp/$fault.txt" 2>&1
   rc=$?
+  if [[ $fault == remove-extra ]]; then
+    # Cases are independent: a shuffled run gives every case the same verdict.
+    "$essconf" run --target "http://127.0.0.1:$port" --shuffle --seed 7 --out "$tmp/shuffled" >/dev/null 2>&1
+    n=$(verdicts "$tmp/$fault/results.json" | grep -c '"verdict":"fail"')
+    if [[ $n -gt 10 ]] && diff <(verdicts "$tmp/$fault/results.json") <(verdicts "$tmp/shuffled/results.json") >/dev/null; then
+      ok "a shuffled run gives the same verdicts"
+    else
+      not_ok "a shuffled run gives the same verdicts" "$(diff <(verdicts "$tmp/$fault/results.json") <(verdicts "$tmp/shuffled/results.json") | head -5)"
+    fi
+  fi
   if [[ $fault == ignore-db ]]; then
     # A baseline excuses exactly the known failures; expired, it excuses nothing.
     printf '{"entries":[{"case":"error.db-instance-status.*","reason":"known","expires":"2099-01-01"}]}' >"$tmp/bl.json"
