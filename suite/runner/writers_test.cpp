@@ -1,0 +1,104 @@
+// The writers only render: for a fixed result stream their output is fixed
+// (golden files in fixtures/golden/; ESSCONF_UPDATE_GOLDEN=1 rewrites them).
+#include "suite/runner/writers.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+#include <pugixml.hpp>
+
+namespace essconf::runner {
+namespace {
+
+RunResult sample() {
+  RunResult r;
+  r.spec_revision = "essconf-clauses-1 (golden)";
+  r.target = "http://127.0.0.1:8080";
+  r.fixture = r.target;
+  r.profile = "spec";
+  r.seed = 7;
+  r.started_at = "2026-11-26T00:00:00Z";
+  r.wall_seconds = 0.5;
+  r.http_requests = 12;
+  r.features = {"world", "auth"};
+  CaseResult pass;
+  pass.id = "capacity.min-size.met-exactly";
+  pass.case_clauses = {"capacity.min-size"};
+  pass.description = "MinSize met exactly.";
+  pass.file = "fixtures/cases/behaviour/capacity.min-size.met-exactly.json";
+  pass.verdict.kind = VerdictKind::pass;
+  pass.verdict.clauses = {"capacity.min-size"};
+  pass.verdict.summary = "200 as allowed";
+  pass.world_before = R"({"RegionId":"cn-hangzhou"})";
+  pass.requests = {"GET /?Action=RemoveInstances HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n"};
+  pass.curl = "curl -sS -i 'http://127.0.0.1:8080/?Action=RemoveInstances'";
+  pass.status = 200;
+  pass.seconds = 0.001;
+  CaseResult fail = pass;
+  fail.id = "capacity.min-size.missed-by-one";
+  fail.verdict.kind = VerdictKind::fail;
+  fail.verdict.findings = {{VerdictKind::fail, "capacity.min-size", "400 IncorrectCapacity.MinSize", "200 success"}};
+  fail.verdict.summary = "capacity.min-size: expected 400 IncorrectCapacity.MinSize, observed 200 success";
+  fail.response_body = "{\"RequestId\":\"x\",\"Note\":\"\xFF\x01<&>\"}";  // a hostile target's bytes
+  CaseResult na = pass;
+  na.id = "rpc.signature.valid";
+  na.case_clauses = {"rpc.signature"};
+  na.verdict = {VerdictKind::not_applicable, {}, {}, "the target does not list the fixture feature \"auth\""};
+  CaseResult err = pass;
+  err.id = "error.body.timeout";
+  err.verdict = {VerdictKind::error, {}, {}, "the target timed out"};
+  r.cases = {pass, fail, na, err};
+  return r;
+}
+
+void compare_with_golden(const std::string& name, const std::string& actual) {
+  const std::string path = "fixtures/golden/" + name;
+  if (std::getenv("ESSCONF_UPDATE_GOLDEN") != nullptr) {
+    ASSERT_EQ(write_file_atomically(path, actual), "");
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in) << path << " is missing; run with ESSCONF_UPDATE_GOLDEN=1";
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_EQ(ss.str(), actual) << "rendering changed; if on purpose, run with ESSCONF_UPDATE_GOLDEN=1";
+}
+
+TEST(Writers, ResultsJsonIsGoldenAndValid) {
+  const std::string json = results_json(sample());
+  boost::system::error_code ec;
+  const auto doc = boost::json::parse(json, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_EQ(doc.at("schema").as_string(), "essconf-results/1");
+  EXPECT_EQ(doc.at("summary").at("fail").as_int64(), 1);
+  compare_with_golden("results.json", json);
+}
+
+TEST(Writers, JunitIsGoldenAndWellFormed) {
+  const std::string xml = junit_xml(sample());
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(xml.c_str())) << xml;
+  const auto suite = doc.child("testsuites").child("testsuite");
+  EXPECT_STREQ(suite.attribute("failures").value(), "1");
+  EXPECT_STREQ(suite.attribute("errors").value(), "1");
+  EXPECT_STREQ(suite.attribute("skipped").value(), "1");
+  const auto failed = suite.find_child_by_attribute("testcase", "name", "capacity.min-size.missed-by-one");
+  EXPECT_STREQ(failed.attribute("classname").value(), "capacity.min-size");
+  EXPECT_TRUE(failed.child("failure"));
+  compare_with_golden("junit.xml", xml);
+}
+
+TEST(Writers, TerminalSummaryLine) {
+  EXPECT_EQ(summary_line(sample()),
+            "4 cases: 1 passed, 1 failed, 0 deviations, 1 not applicable, 1 errors; 12 HTTP requests in 0.50 s");
+  const std::string plain = terminal_report(sample(), false);
+  EXPECT_EQ(plain.find("\x1b["), std::string::npos) << "no colour unless asked";
+  EXPECT_NE(plain.find("reproduce: curl"), std::string::npos);
+  EXPECT_NE(terminal_report(sample(), true).find("\x1b[31m"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace essconf::runner
