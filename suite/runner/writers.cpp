@@ -44,6 +44,15 @@ std::string valid_utf8(const std::string& s) {
   return out;
 }
 
+// Text XML 1.0 can carry: valid UTF-8 without control characters other than
+// tab, LF and CR (not even as character references).
+std::string xml_text(const std::string& s) {
+  std::string out = valid_utf8(s);
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') c = '?';
+  return out;
+}
+
 json::array strings(const std::vector<std::string>& v) {
   json::array a;
   for (const auto& s : v) a.emplace_back(s);
@@ -153,10 +162,10 @@ std::string junit_xml(const RunResult& r) {
   }
   for (const auto& c : r.cases) {
     auto tc = suite.append_child("testcase");
-    tc.append_attribute("name") = c.id.c_str();
-    tc.append_attribute("classname") = first_clause(c).c_str();
+    tc.append_attribute("name") = xml_text(c.id).c_str();
+    tc.append_attribute("classname") = xml_text(first_clause(c)).c_str();
     tc.append_attribute("time") = c.seconds;
-    tc.append_attribute("file") = c.file.c_str();
+    tc.append_attribute("file") = xml_text(c.file).c_str();
     auto cp = tc.append_child("properties");
     for (const auto& cl : c.case_clauses) {
       auto p = cp.append_child("property");
@@ -166,10 +175,10 @@ std::string junit_xml(const RunResult& r) {
     auto verdict = cp.append_child("property");
     verdict.append_attribute("name") = "verdict";
     verdict.append_attribute("value") = std::string(name(c.verdict.kind)).c_str();
-    const std::string detail = valid_utf8(findings_text(c) + "\n" + reproducer_text(c));
+    const std::string detail = xml_text(findings_text(c) + "\n" + reproducer_text(c));
     if (!c.baseline_reason.empty()) {
       tc.append_child("skipped").append_attribute("message") =
-          valid_utf8(fmt::format("known {} (baseline: {}): {}", name(c.verdict.kind), c.baseline_reason, c.verdict.summary)).c_str();
+          xml_text(fmt::format("known {} (baseline: {}): {}", name(c.verdict.kind), c.baseline_reason, c.verdict.summary)).c_str();
       continue;
     }
     switch (c.verdict.kind) {
@@ -177,7 +186,7 @@ std::string junit_xml(const RunResult& r) {
       case VerdictKind::deviation:
         if (c.verdict.kind == VerdictKind::fail || strict) {
           auto f = tc.append_child("failure");
-          f.append_attribute("message") = valid_utf8(c.verdict.summary).c_str();
+          f.append_attribute("message") = xml_text(c.verdict.summary).c_str();
           f.append_attribute("type") = std::string(name(c.verdict.kind)).c_str();
           f.append_child(pugi::node_pcdata).set_value(detail.c_str());
         } else {
@@ -186,12 +195,12 @@ std::string junit_xml(const RunResult& r) {
         break;
       case VerdictKind::error: {
         auto e = tc.append_child("error");
-        e.append_attribute("message") = valid_utf8(c.verdict.summary).c_str();
+        e.append_attribute("message") = xml_text(c.verdict.summary).c_str();
         e.append_child(pugi::node_pcdata).set_value(detail.c_str());
         break;
       }
       case VerdictKind::not_applicable:
-        tc.append_child("skipped").append_attribute("message") = c.verdict.summary.c_str();
+        tc.append_child("skipped").append_attribute("message") = xml_text(c.verdict.summary).c_str();
         break;
       case VerdictKind::pass:
         break;
@@ -199,11 +208,7 @@ std::string junit_xml(const RunResult& r) {
   }
   std::ostringstream out;
   doc.save(out, "  ");
-  // XML 1.0 allows neither invalid UTF-8 nor control characters other than tab, LF and CR.
-  std::string xml = valid_utf8(out.str());
-  for (char& c : xml)
-    if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') c = '?';
-  return xml;
+  return out.str();
 }
 
 std::string summary_line(const RunResult& r) {

@@ -81,6 +81,9 @@ TEST(Writers, JunitIsGoldenAndWellFormed) {
   const std::string xml = junit_xml(sample());
   pugi::xml_document doc;
   ASSERT_TRUE(doc.load_string(xml.c_str())) << xml;
+  // pugixml is lenient; XML 1.0 forbids control characters even as references.
+  EXPECT_EQ(xml.find("&#0"), std::string::npos);
+  EXPECT_EQ(xml.find("&#1"), std::string::npos);
   const auto suite = doc.child("testsuites").child("testsuite");
   EXPECT_STREQ(suite.attribute("failures").value(), "1");
   EXPECT_STREQ(suite.attribute("errors").value(), "1");
