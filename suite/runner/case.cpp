@@ -264,6 +264,60 @@ CatalogLoad load_cases(const std::string& dir) {
   return out;
 }
 
+namespace {
+
+json::object request_json(const RequestSpec& r) {
+  auto pairs = [](const std::vector<wire::Pair>& v) {
+    json::array a;
+    for (const auto& [n, val] : v) a.push_back(json::array{json::string(n), json::string(val)});
+    return a;
+  };
+  json::object o{{"method", r.method}, {"path", r.path},
+                 {"placement", r.placement == Placement::query ? "query" : r.placement == Placement::form ? "form" : "split"},
+                 {"params", pairs(r.params)}};
+  if (!r.raw.empty()) o["raw"] = r.raw;
+  if (!r.headers.empty()) {
+    json::array h;
+    for (const auto& x : r.headers) h.push_back(json::array{json::string(x.name), json::string(x.value)});
+    o["headers"] = std::move(h);
+  }
+  if (r.sign) {
+    const SignSpec& s = *r.sign;
+    json::object so{{"access_key_id", s.access_key_id}, {"access_key_secret", s.access_key_secret},
+                    {"timestamp_offset", s.timestamp_offset},
+                    {"signature", s.signature == SignatureMode::valid ? "valid" : s.signature == SignatureMode::corrupt ? "corrupt" : "omit"},
+                    {"signature_method", s.signature_method}, {"signature_version", s.signature_version}};
+    if (s.timestamp) so["timestamp"] = *s.timestamp;
+    if (s.nonce) so["nonce"] = *s.nonce;
+    if (!s.omit.empty()) {
+      json::array om;
+      for (const auto& x : s.omit) om.emplace_back(x);
+      so["omit"] = std::move(om);
+    }
+    o["sign"] = std::move(so);
+  }
+  return o;
+}
+
+}  // namespace
+
+std::string case_to_json(const Case& c) {
+  json::array clauses;
+  for (const auto& cl : c.clauses) clauses.emplace_back(cl);
+  boost::system::error_code ec;
+  json::object o{{"id", c.id}, {"clauses", std::move(clauses)}, {"description", c.description},
+                 {"world", json::parse(model::to_json(c.world), ec)}};
+  if (!c.before.empty()) {
+    json::array b;
+    for (const auto& r : c.before) b.push_back(request_json(r));
+    o["before"] = std::move(b);
+  }
+  o["request"] = request_json(c.request);
+  if (c.repeat != 1) o["repeat"] = c.repeat;
+  if (c.complete_activities) o["complete_activities"] = true;
+  return json::serialize(o);
+}
+
 wire::HttpRequest build_request(const RequestSpec& spec, std::int64_t now, const std::string& fresh_nonce) {
   std::vector<wire::Pair> params = spec.params;
   std::string signature;

@@ -76,6 +76,10 @@ struct CatalogLoad {
 // Every *.json under `dir`, recursively. Duplicate case ids are errors.
 CatalogLoad load_cases(const std::string& dir);
 
+// The case as a case file (docs/cases.md): load_case of it gives it back.
+// A property's counterexample is printed this way, ready for fixtures/cases/.
+std::string case_to_json(const Case& c);
+
 // The request a case sends at `now` (Unix seconds), with `fresh_nonce` used
 // when the case does not fix one. Adds no transport header (Host, Content-Length).
 wire::HttpRequest build_request(const RequestSpec& spec, std::int64_t now, const std::string& fresh_nonce);

@@ -1,5 +1,6 @@
 #include "suite/runner/case.hpp"
 
+#include <fstream>
 #include <map>
 
 #include <gtest/gtest.h>
@@ -46,6 +47,19 @@ TEST(CaseCatalog, EveryCaseExercisesTheClausesItNames) {
       if (clause->oracle != "model" || cl == "rpc.nonce") continue;  // judged across calls
       EXPECT_NE(std::find(e.clauses.begin(), e.clauses.end(), cl), e.clauses.end()) << c.id << " names " << cl;
     }
+  }
+}
+
+// Every catalog case survives case_to_json and load_case unchanged.
+TEST(CaseFile, RoundTripsThroughJson) {
+  const std::string file = ::testing::TempDir() + "roundtrip.json";
+  for (const auto& c : catalog_cases().cases) {
+    std::ofstream(file) << case_to_json(c);
+    const auto back = load_case(file);
+    ASSERT_TRUE(back.value) << back.error;
+    EXPECT_EQ(case_to_json(*back.value), case_to_json(c)) << c.id;
+    EXPECT_EQ(wire::to_http_bytes(build_request(back.value->request, 1, "n")),
+              wire::to_http_bytes(build_request(c.request, 1, "n"))) << c.id;
   }
 }
 

@@ -164,7 +164,7 @@ class CaseRunner {
   const RunOptions& o_;
   client::HttpClient& api_;
   FixtureDriver& fixture_;
-  const Capabilities& caps_;
+  Capabilities caps_;
   std::chrono::steady_clock::time_point deadline_;
   std::uint64_t rng_;
   std::uint64_t counter_ = 0;
@@ -186,6 +186,43 @@ std::map<VerdictKind, int> RunResult::counts() const {
   return m;
 }
 
+struct CaseSession::Impl {
+  Impl(const RunOptions& o, std::chrono::steady_clock::time_point deadline)
+      : api(o.target, o.limits), fixture_client(o.fixture, o.limits), fixture(fixture_client) {
+    auto c = fixture.capabilities();
+    if (!c.value) {
+      error = "the fixture protocol is not usable: " + c.error;
+    } else {
+      caps = std::move(*c.value);
+      runner.emplace(o, api, fixture, caps, deadline);
+    }
+  }
+  client::HttpClient api;
+  client::HttpClient fixture_client;
+  FixtureDriver fixture;
+  Capabilities caps;
+  std::string error;
+  std::optional<CaseRunner> runner;
+};
+
+CaseSession::CaseSession(const RunOptions& o, std::chrono::steady_clock::time_point deadline)
+    : impl_(std::make_unique<Impl>(o, deadline)) {}
+CaseSession::~CaseSession() = default;
+const std::string& CaseSession::setup_error() const { return impl_->error; }
+const std::vector<std::string>& CaseSession::features() const { return impl_->caps.features; }
+std::uint64_t CaseSession::http_requests() const {
+  return impl_->api.requests_sent() + impl_->fixture_client.requests_sent();
+}
+CaseResult CaseSession::run(const Case& c) {
+  if (!impl_->runner) {
+    CaseResult r;
+    r.id = c.id;
+    r.verdict = error_verdict(impl_->error);
+    return r;
+  }
+  return impl_->runner->run(c);
+}
+
 RunResult run_cases(const std::vector<Case>& cases, const RunOptions& o) {
   RunResult result;
   result.spec_revision = model::catalog().revision;
@@ -195,20 +232,14 @@ RunResult run_cases(const std::vector<Case>& cases, const RunOptions& o) {
   result.seed = o.seed;
   result.started_at = iso_now();
   const auto start = std::chrono::steady_clock::now();
-  const auto deadline = start + o.run_timeout;
-
-  client::HttpClient api(o.target, o.limits);
-  client::HttpClient fixture_client(o.fixture, o.limits);
-  FixtureDriver fixture(fixture_client);
-  auto caps = fixture.capabilities();
-  if (!caps.value) {
-    result.run_error = "the fixture protocol is not usable: " + caps.error;
+  CaseSession session(o, start + o.run_timeout);
+  if (!session.setup_error().empty()) {
+    result.run_error = session.setup_error();
   } else {
-    result.features = caps.value->features;
-    CaseRunner runner(o, api, fixture, *caps.value, deadline);
-    for (const auto& c : cases) result.cases.push_back(runner.run(c));
+    result.features = session.features();
+    for (const auto& c : cases) result.cases.push_back(session.run(c));
   }
-  result.http_requests = api.requests_sent() + fixture_client.requests_sent();
+  result.http_requests = session.http_requests();
   result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }

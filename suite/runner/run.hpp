@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <string>
@@ -63,6 +64,27 @@ struct RunResult {
   std::vector<CaseResult> cases;
 
   std::map<VerdictKind, int> counts() const;
+};
+
+// A connection to one target for running cases one at a time: the catalog,
+// and the property phase's generated cases, go through the same steps.
+class CaseSession {
+ public:
+  // Connects lazily; reads the target's capabilities. `deadline` bounds everything.
+  CaseSession(const RunOptions& options, std::chrono::steady_clock::time_point deadline);
+  ~CaseSession();
+  CaseSession(const CaseSession&) = delete;
+  CaseSession& operator=(const CaseSession&) = delete;
+
+  // "" when the fixture protocol is usable, else why not.
+  const std::string& setup_error() const;
+  const std::vector<std::string>& features() const;
+  CaseResult run(const Case& c);
+  std::uint64_t http_requests() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 // Runs `cases` in order. Never throws for anything the target does.
