@@ -102,11 +102,17 @@ class Reader {
     return std::string(*s);
   }
 
+  // Ids and statuses: non-empty, and without control characters, which no
+  // XML answer could carry (an error message names ids verbatim).
   std::optional<std::string> nonempty_string(const json::object& obj, std::string_view key,
                                              const std::string& path, bool required) {
     auto s = string(obj, key, path, required);
     if (s && s->empty()) {
       fail(member_path(path, key), "must not be empty");
+      return std::nullopt;
+    }
+    if (s && std::any_of(s->begin(), s->end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
+      fail(member_path(path, key), "must not contain control characters");
       return std::nullopt;
     }
     return s;

@@ -132,6 +132,8 @@ INSTANTIATE_TEST_SUITE_P(
         Invalid{"AuthorizedNotBool", R"({"Auth":{"AccessKeys":[{"AccessKeyId":"k","AccessKeySecret":"s","Authorized":"yes"}]}})",
                 "$.Auth.AccessKeys[0].Authorized"},
         Invalid{"EmptyId", R"({"EcsInstances":[{"InstanceId":"","Status":"Running"}]})", "$.EcsInstances[0].InstanceId"},
+        Invalid{"ControlCharacterInId", R"({"EcsInstances":[{"InstanceId":"i-\u0001","Status":"Running"}]})",
+                "$.EcsInstances[0].InstanceId"},
         Invalid{"TooDeep", std::string(100, '[') + std::string(100, ']'), "$"}),
     [](const ::testing::TestParamInfo<Invalid>& info) { return info.param.name; });
 

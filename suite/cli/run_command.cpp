@@ -17,6 +17,7 @@
 #include "reference/server/http_server.hpp"
 #include "reference/server/service.hpp"
 #include "suite/cli/commands.hpp"
+#include "suite/property/properties.hpp"
 #include "suite/runner/baseline.hpp"
 #include "suite/runner/run.hpp"
 #include "suite/runner/writers.hpp"
@@ -43,6 +44,8 @@ struct RunCliOptions {
   std::string cases_dir = ESSCONF_CASES_DIR;
   bool list = false;
   bool shuffle = false;
+  int property_runs = 300;
+  bool skip_catalog = false;
   int connect_timeout_ms = 3000;
   int request_timeout_ms = 10000;
   int run_timeout_s = 600;
@@ -127,7 +130,8 @@ int run(const RunCliOptions& o) {
     std::cout << cases.size() << " cases\n";
     return 0;
   }
-  if (cases.empty()) {
+  if (o.skip_catalog) cases.clear();
+  if (cases.empty() && !o.skip_catalog) {
     std::cerr << "essconf run: no case matches the filters\n";
     return 2;
   }
@@ -168,6 +172,19 @@ int run(const RunCliOptions& o) {
   ro.run_timeout = std::chrono::seconds(o.run_timeout_s);
 
   runner::RunResult result = runner::run_cases(cases, ro);
+  if (o.property_runs > 0 && result.run_error.empty()) {
+    // The property phase: generated cases, command sequences, concurrent calls.
+    property::PropertyOptions po;
+    po.run = ro;
+    po.differential_runs = o.property_runs;
+    po.stateful_runs = std::max(1, o.property_runs / 10);
+    po.concurrency_rounds = std::max(2, o.property_runs / 30);
+    for (auto* check : {&property::check_differential, &property::check_stateful, &property::check_concurrency_property}) {
+      result.properties.push_back((*check)(po));
+      result.http_requests += result.properties.back().http_requests;
+      result.wall_seconds += result.properties.back().seconds;
+    }
+  }
   std::optional<runner::BaselineReport> known;
   if (baseline) known = runner::apply_baseline(result, *baseline, model::format_timestamp(std::time(nullptr)).substr(0, 10));
   std::cout << runner::terminal_report(result, isatty(STDOUT_FILENO) != 0) << std::flush;
@@ -195,9 +212,10 @@ int run(const RunCliOptions& o) {
   if (status != 0) return status;
   const auto n = result.counts();
   const bool strict = ro.profile == model::Profile::strict;
-  const bool conformant = known ? known->gate_ok(result, strict)
-                                : n.at(runner::VerdictKind::fail) == 0 && n.at(runner::VerdictKind::error) == 0 &&
-                                      (!strict || n.at(runner::VerdictKind::deviation) == 0);
+  const bool conformant = result.failed_properties() == 0 &&
+                          (known ? known->gate_ok(result, strict)
+                                 : n.at(runner::VerdictKind::fail) == 0 && n.at(runner::VerdictKind::error) == 0 &&
+                                       (!strict || n.at(runner::VerdictKind::deviation) == 0));
   return conformant ? 0 : 1;
 }
 
@@ -223,6 +241,12 @@ void add_run_command(CLI::App& app, int& exit_status) {
   key_secret->needs(key_id);
   cmd->add_option("--cases", o->cases_dir, "Directory of case files")->capture_default_str();
   cmd->add_flag("--list", o->list, "List the selected cases and exit");
+  cmd->add_option("--property-runs", o->property_runs,
+                  "Generated cases of the property phase (0: no property phase); command sequences and "
+                  "concurrency rounds scale with it")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
+  cmd->add_flag("--skip-catalog", o->skip_catalog, "Run only the property phase");
   cmd->add_flag("--shuffle", o->shuffle, "Run the cases in an order drawn from --seed (verdicts must not change)");
   cmd->add_option("--connect-timeout-ms", o->connect_timeout_ms, "Connect timeout")->check(CLI::Range(1, 600000))->capture_default_str();
   cmd->add_option("--request-timeout-ms", o->request_timeout_ms, "Per-request timeout")->check(CLI::Range(1, 600000))->capture_default_str();

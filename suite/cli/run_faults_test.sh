@@ -13,7 +13,7 @@ passed=0 failed=0
 ok() { echo "ok - $1"; passed=$((passed + 1)); }
 not_ok() { echo "not ok - $1: $2"; failed=$((failed + 1)); }
 
-"$essconf" run --out "$tmp/reference" --junit "$tmp/reference/junit.xml" >"$tmp/reference.txt" 2>&1
+"$essconf" run --property-runs 0 --out "$tmp/reference" --junit "$tmp/reference/junit.xml" >"$tmp/reference.txt" 2>&1
 rc=$?
 if [[ $rc == 0 ]] && grep -q ' 0 failed, 0 deviations, 0 not applicable, 0 errors' "$tmp/reference.txt"; then
   ok "the embedded reference passes every case"
@@ -23,7 +23,7 @@ fi
 grep -q '<testcase name="capacity.min-size.missed-by-one" classname="capacity.min-size"' "$tmp/reference/junit.xml" &&
   ok "JUnit names cases by id and clause" || not_ok "JUnit names cases by id and clause" "$(head -c 600 "$tmp/reference/junit.xml")"
 
-"$essconf" run --target http://127.0.0.1:1 >"$tmp/unreachable.txt" 2>&1; rc=$?
+"$essconf" run --property-runs 0 --target http://127.0.0.1:1 >"$tmp/unreachable.txt" 2>&1; rc=$?
 [[ $rc == 2 ]] && grep -q 'fixture protocol is not usable' "$tmp/unreachable.txt" && ok "an unreachable target exits 2 saying so" ||
   not_ok "an unreachable target exits 2 saying so" "rc $rc: $(tail -2 "$tmp/unreachable.txt")"
 
@@ -38,11 +38,11 @@ while read -r fault clause _; do
     [[ -n $port ]] && break
     sleep 0.05
   done
-  "$essconf" run --target "http://127.0.0.1:$port" --out "$tmp/$fault" >"$tmp/$fault.txt" 2>&1
+  "$essconf" run --property-runs 0 --target "http://127.0.0.1:$port" --out "$tmp/$fault" >"$tmp/$fault.txt" 2>&1
   rc=$?
   if [[ $fault == remove-extra ]]; then
     # Cases are independent: a shuffled run gives every case the same verdict.
-    "$essconf" run --target "http://127.0.0.1:$port" --shuffle --seed 7 --out "$tmp/shuffled" >/dev/null 2>&1
+    "$essconf" run --property-runs 0 --target "http://127.0.0.1:$port" --shuffle --seed 7 --out "$tmp/shuffled" >/dev/null 2>&1
     n=$(verdicts "$tmp/$fault/results.json" | grep -c '"verdict":"fail"')
     if [[ $n -gt 10 ]] && diff <(verdicts "$tmp/$fault/results.json") <(verdicts "$tmp/shuffled/results.json") >/dev/null; then
       ok "a shuffled run gives the same verdicts"
@@ -54,8 +54,8 @@ while read -r fault clause _; do
     # A baseline excuses exactly the known failures; expired, it excuses nothing.
     printf '{"entries":[{"case":"error.db-instance-status.*","reason":"known","expires":"2099-01-01"}]}' >"$tmp/bl.json"
     printf '{"entries":[{"case":"error.db-instance-status.*","reason":"known","expires":"2020-01-01"}]}' >"$tmp/old.json"
-    "$essconf" run --target "http://127.0.0.1:$port" --baseline "$tmp/bl.json" >/dev/null 2>&1; brc=$?
-    "$essconf" run --target "http://127.0.0.1:$port" --baseline "$tmp/old.json" >/dev/null 2>&1; orc=$?
+    "$essconf" run --property-runs 0 --target "http://127.0.0.1:$port" --baseline "$tmp/bl.json" >/dev/null 2>&1; brc=$?
+    "$essconf" run --property-runs 0 --target "http://127.0.0.1:$port" --baseline "$tmp/old.json" >/dev/null 2>&1; orc=$?
     [[ $brc == 0 && $orc == 1 ]] && ok "a baseline excuses known failures until it expires" ||
       not_ok "a baseline excuses known failures until it expires" "rc $brc with it, $orc expired"
   fi

@@ -223,6 +223,12 @@ CaseResult CaseSession::run(const Case& c) {
   return impl_->runner->run(c);
 }
 
+int RunResult::failed_properties() const {
+  int n = 0;
+  for (const auto& p : properties) n += p.ran && !p.passed ? 1 : 0;
+  return n;
+}
+
 RunResult run_cases(const std::vector<Case>& cases, const RunOptions& o) {
   RunResult result;
   result.spec_revision = model::catalog().revision;

@@ -50,6 +50,22 @@ struct CaseResult {
   std::string baseline_reason;        // set when a baseline entry excuses this verdict
 };
 
+// One property of the property phase (suite/property), as the writers render it.
+struct PropertyResult {
+  std::string name;         // "property.differential", "property.stateful", "property.concurrency"
+  std::string clause;       // the clause it checks ("robust.no-server-error" for the differential
+                            // one; the failing case's first verdict clause when it fails)
+  bool passed = false;
+  bool ran = false;         // false: could not run (the reason is in `summary`)
+  int runs = 0;             // cases, sequences or rounds that passed before the end or the failure
+  std::uint64_t seed = 0;
+  std::string summary;      // one line for a person
+  std::string detail;       // the minimal counterexample: case file(s), reproducer, RapidCheck's reproduce line
+  std::vector<std::pair<std::string, int>> distribution;  // tags and how many runs had them
+  std::uint64_t http_requests = 0;
+  double seconds = 0;
+};
+
 struct RunResult {
   std::string spec_revision;
   std::string target;
@@ -62,8 +78,10 @@ struct RunResult {
   std::vector<std::string> features;
   std::string run_error;  // why the run could not happen at all ("" when it did)
   std::vector<CaseResult> cases;
+  std::vector<PropertyResult> properties;  // the property phase, when it ran
 
   std::map<VerdictKind, int> counts() const;
+  int failed_properties() const;
 };
 
 // A connection to one target for running cases one at a time: the catalog,

@@ -113,6 +113,15 @@ std::string results_json(const RunResult& r) {
         {"expectation", parsed_or_string(c.expectation)},
     });
   }
+  json::array properties;
+  for (const auto& p : r.properties) {
+    json::object dist;
+    for (const auto& [tag, n] : p.distribution) dist[tag] = n;
+    properties.push_back(json::object{{"name", p.name}, {"clause", p.clause}, {"ran", p.ran}, {"passed", p.passed},
+                                      {"runs", p.runs}, {"seed", p.seed}, {"summary", valid_utf8(p.summary)},
+                                      {"detail", valid_utf8(p.detail)}, {"distribution", std::move(dist)},
+                                      {"http_requests", p.http_requests}, {"seconds", p.seconds}});
+  }
   json::object top{{"schema", "essconf-results/1"},
                    {"essconf", "0.1.0"},
                    {"spec_revision", r.spec_revision},
@@ -126,7 +135,8 @@ std::string results_json(const RunResult& r) {
                    {"features", strings(r.features)},
                    {"run_error", r.run_error},
                    {"summary", std::move(summary)},
-                   {"cases", std::move(cases)}};
+                   {"cases", std::move(cases)},
+                   {"properties", std::move(properties)}};
   // Every string went in as a target or a case gave it; the document goes out as valid UTF-8.
   return valid_utf8(json::serialize(top)) + "\n";
 }
@@ -138,16 +148,17 @@ std::string junit_xml(const RunResult& r) {
   decl.append_attribute("encoding") = "UTF-8";
   const auto counts = r.counts();
   const bool strict = r.profile == "strict";
-  const int failures = counts.at(VerdictKind::fail) + (strict ? counts.at(VerdictKind::deviation) : 0);
+  const int failures =
+      counts.at(VerdictKind::fail) + (strict ? counts.at(VerdictKind::deviation) : 0) + r.failed_properties();
   auto suites = doc.append_child("testsuites");
   suites.append_attribute("name") = "essconf";
-  suites.append_attribute("tests") = static_cast<unsigned>(r.cases.size());
+  suites.append_attribute("tests") = static_cast<unsigned>(r.cases.size() + r.properties.size());
   suites.append_attribute("failures") = failures;
   suites.append_attribute("errors") = counts.at(VerdictKind::error);
   suites.append_attribute("time") = r.wall_seconds;
   auto suite = suites.append_child("testsuite");
   suite.append_attribute("name") = fmt::format("RemoveInstances conformance of {}", r.target).c_str();
-  suite.append_attribute("tests") = static_cast<unsigned>(r.cases.size());
+  suite.append_attribute("tests") = static_cast<unsigned>(r.cases.size() + r.properties.size());
   suite.append_attribute("failures") = failures;
   suite.append_attribute("errors") = counts.at(VerdictKind::error);
   suite.append_attribute("skipped") = counts.at(VerdictKind::not_applicable);
@@ -206,6 +217,24 @@ std::string junit_xml(const RunResult& r) {
         break;
     }
   }
+  for (const auto& p : r.properties) {
+    auto tc = suite.append_child("testcase");
+    tc.append_attribute("name") = p.name.c_str();
+    tc.append_attribute("classname") = p.clause.c_str();
+    tc.append_attribute("time") = p.seconds;
+    auto cp = tc.append_child("properties");
+    auto seed = cp.append_child("property");
+    seed.append_attribute("name") = "seed";
+    seed.append_attribute("value") = std::to_string(p.seed).c_str();
+    if (!p.ran) {
+      tc.append_child("skipped").append_attribute("message") = xml_text(p.summary).c_str();
+    } else if (!p.passed) {
+      auto f = tc.append_child("failure");
+      f.append_attribute("message") = xml_text(p.summary).c_str();
+      f.append_attribute("type") = "property";
+      f.append_child(pugi::node_pcdata).set_value(xml_text(p.detail).c_str());
+    }
+  }
   std::ostringstream out;
   doc.save(out, "  ");
   return out.str();
@@ -213,9 +242,13 @@ std::string junit_xml(const RunResult& r) {
 
 std::string summary_line(const RunResult& r) {
   const auto n = r.counts();
-  return fmt::format("{} cases: {} passed, {} failed, {} deviations, {} not applicable, {} errors; {} HTTP requests in {:.2f} s",
+  std::string props;
+  if (!r.properties.empty())
+    props = fmt::format("; {} properties: {} passed, {} failed", r.properties.size(),
+                        static_cast<int>(r.properties.size()) - r.failed_properties(), r.failed_properties());
+  return fmt::format("{} cases: {} passed, {} failed, {} deviations, {} not applicable, {} errors{}; {} HTTP requests in {:.2f} s",
                      r.cases.size(), n.at(VerdictKind::pass), n.at(VerdictKind::fail), n.at(VerdictKind::deviation),
-                     n.at(VerdictKind::not_applicable), n.at(VerdictKind::error), r.http_requests, r.wall_seconds);
+                     n.at(VerdictKind::not_applicable), n.at(VerdictKind::error), props, r.http_requests, r.wall_seconds);
 }
 
 std::string terminal_report(const RunResult& r, bool colour) {
@@ -249,6 +282,12 @@ std::string terminal_report(const RunResult& r, bool colour) {
     out += "\n" + paint(c.verdict.kind, fmt::format("{} {}", name(c.verdict.kind), c.id)) + known + "  (" + c.file +
            ")\n  " + c.verdict.summary + "\n";
     if (!c.curl.empty()) out += "  reproduce: " + c.curl + "\n";
+  }
+  for (const auto& p : r.properties) {
+    const VerdictKind k = !p.ran ? VerdictKind::not_applicable : p.passed ? VerdictKind::pass : VerdictKind::fail;
+    out += "\n" + paint(k, fmt::format("{} {}", p.passed ? "pass" : p.ran ? "fail" : "not run", p.name)) +
+           fmt::format(" (seed {}, {:.2f} s, {} HTTP requests): {}\n", p.seed, p.seconds, p.http_requests, p.summary);
+    if (!p.passed && !p.detail.empty()) out += p.detail + "\n";
   }
   return out + "\n" + summary_line(r) + "\n";
 }

@@ -51,6 +51,18 @@ RunResult sample() {
   err.id = "error.body.timeout";
   err.verdict = {VerdictKind::error, {}, {}, "the target timed out"};
   r.cases = {pass, fail, na, err};
+  PropertyResult prop;
+  prop.name = "property.differential";
+  prop.clause = "capacity.min-size";
+  prop.ran = true;
+  prop.runs = 41;
+  prop.seed = 7;
+  prop.summary = "after 41 passing cases, a generated case fails (shrunk)";
+  prop.detail = "Minimal case: {...}";
+  prop.distribution = {{"property.valid", 20}, {"property.near-valid", 21}};
+  prop.http_requests = 200;
+  prop.seconds = 0.25;
+  r.properties = {prop};
   return r;
 }
 
@@ -74,6 +86,7 @@ TEST(Writers, ResultsJsonIsGoldenAndValid) {
   ASSERT_FALSE(ec) << ec.message();
   EXPECT_EQ(doc.at("schema").as_string(), "essconf-results/1");
   EXPECT_EQ(doc.at("summary").at("fail").as_int64(), 1);
+  EXPECT_EQ(doc.at("properties").at(0).at("passed").as_bool(), false);
   compare_with_golden("results.json", json);
 }
 
@@ -85,18 +98,22 @@ TEST(Writers, JunitIsGoldenAndWellFormed) {
   EXPECT_EQ(xml.find("&#0"), std::string::npos);
   EXPECT_EQ(xml.find("&#1"), std::string::npos);
   const auto suite = doc.child("testsuites").child("testsuite");
-  EXPECT_STREQ(suite.attribute("failures").value(), "1");
+  EXPECT_STREQ(suite.attribute("failures").value(), "2") << "the failed case and the failed property";
   EXPECT_STREQ(suite.attribute("errors").value(), "1");
   EXPECT_STREQ(suite.attribute("skipped").value(), "1");
   const auto failed = suite.find_child_by_attribute("testcase", "name", "capacity.min-size.missed-by-one");
   EXPECT_STREQ(failed.attribute("classname").value(), "capacity.min-size");
   EXPECT_TRUE(failed.child("failure"));
+  const auto property = suite.find_child_by_attribute("testcase", "name", "property.differential");
+  EXPECT_STREQ(property.attribute("classname").value(), "capacity.min-size");
+  EXPECT_STREQ(property.child("failure").attribute("type").value(), "property");
   compare_with_golden("junit.xml", xml);
 }
 
 TEST(Writers, TerminalSummaryLine) {
   EXPECT_EQ(summary_line(sample()),
-            "4 cases: 1 passed, 1 failed, 0 deviations, 1 not applicable, 1 errors; 12 HTTP requests in 0.50 s");
+            "4 cases: 1 passed, 1 failed, 0 deviations, 1 not applicable, 1 errors; 1 properties: 0 passed, 1 failed; "
+            "12 HTTP requests in 0.50 s");
   const std::string plain = terminal_report(sample(), false);
   EXPECT_EQ(plain.find("\x1b["), std::string::npos) << "no colour unless asked";
   EXPECT_NE(plain.find("reproduce: curl"), std::string::npos);

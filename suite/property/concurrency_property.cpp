@@ -1,0 +1,50 @@
+// The concurrency check as a property of the run (atomic.concurrent-min-size).
+#include <fmt/format.h>
+
+#include "suite/property/concurrency.hpp"
+#include "suite/property/properties.hpp"
+#include "reference/model/model.hpp"
+
+namespace essconf::property {
+
+PropertyResult check_concurrency_property(const PropertyOptions& o) {
+  PropertyResult out;
+  out.name = "property.concurrency";
+  out.clause = "atomic.concurrent-min-size";
+  out.seed = o.run.seed;
+  ConcurrencyOptions c;
+  c.run = o.run;
+  c.rounds = o.concurrency_rounds;
+  c.seed = o.run.seed;
+  const ConcurrencyReport report = check_concurrency(c);
+  out.http_requests = report.http_requests;
+  out.seconds = report.seconds;
+  if (!report.error.empty()) {
+    out.summary = report.error;
+    return out;
+  }
+  out.ran = true;
+  out.runs = report.rounds_run - static_cast<int>(report.failures.size());
+  out.passed = report.failures.empty();
+  if (out.passed) {
+    out.summary = fmt::format("{} rounds of {} parallel calls, every history linearizable", report.rounds_run, c.connections);
+    return out;
+  }
+  const ConcurrencyRound& r = report.failures.front();
+  out.summary = fmt::format("{} of {} rounds are not linearizable: {}", report.failures.size(), report.rounds_run,
+                            r.result.explanation);
+  std::string d = fmt::format("Round {} (seed {}). World before:\n{}\n\nHistory (client, invoked..returned ns, answer):\n",
+                              r.index, o.run.seed, model::to_json(r.world));
+  for (std::size_t i = 0; i < r.history.size(); ++i) {
+    const auto& op = r.history[i];
+    d += fmt::format("#{} client {} {}..{} {} {}\n  {}\n", i, op.client, op.invoked_ns, op.returned_ns,
+                     op.indeterminate ? std::string("no answer") : std::to_string(op.status),
+                     op.code.empty() ? (op.activity_id ? *op.activity_id : std::string()) : op.code,
+                     wire::to_curl(op.request, o.run.target.origin()));
+  }
+  d += "\nWorld after:\n" + model::to_json(r.final_world) + "\n";
+  out.detail = std::move(d);
+  return out;
+}
+
+}  // namespace essconf::property

@@ -1,0 +1,134 @@
+#include "suite/property/concurrency.hpp"
+
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "reference/server/http_server.hpp"
+#include "reference/server/service.hpp"
+
+namespace essconf::property {
+namespace {
+
+// The reference service on 127.0.0.1:<any port>, 4 threads, in this process.
+class LocalServer {
+ public:
+  explicit LocalServer(server::ServiceOptions service_options = {})
+      : service_(model::World{}, std::move(service_options)) {
+    server::ServerOptions options;
+    options.host = "127.0.0.1";
+    options.port = 0;
+    options.threads = 4;
+    server_ = std::make_unique<server::HttpServer>(options, [this](const wire::HttpRequest& r) { return service_.handle(r); });
+    thread_ = std::thread([this] { server_->run(); });
+  }
+  ~LocalServer() {
+    server_->stop();
+    thread_.join();
+  }
+  LocalServer(const LocalServer&) = delete;
+  LocalServer& operator=(const LocalServer&) = delete;
+
+  client::Url url() const { return {"127.0.0.1", server_->port(), ""}; }
+
+ private:
+  server::Service service_;
+  std::unique_ptr<server::HttpServer> server_;
+  std::thread thread_;
+};
+
+ConcurrencyOptions options_for(const client::Url& url) {
+  ConcurrencyOptions o;
+  o.run.target = url;
+  o.run.fixture = url;
+  o.rounds = 20;
+  o.connections = 8;
+  o.seed = 7;
+  return o;
+}
+
+void print(const ConcurrencyReport& r) {
+  std::cout << "  " << r.rounds_run << " rounds, " << r.failures.size() << " not linearizable, " << r.http_requests
+            << " requests, " << r.seconds << " s" << (r.error.empty() ? "" : ", error: " + r.error) << "\n";
+  for (const auto& f : r.failures)
+    std::cout << "  round " << f.index << " (" << model::name(f.world.completion) << "): " << f.result.explanation << "\n";
+}
+
+TEST(Concurrency, ReferenceServerIsLinearizable) {
+  LocalServer server;
+  const auto report = check_concurrency(options_for(server.url()));
+  print(report);
+  EXPECT_TRUE(report.error.empty()) << report.error;
+  EXPECT_EQ(report.rounds_run, 20);
+  EXPECT_TRUE(report.failures.empty());
+  // Per round: PUT, GET, 8 warm-ups, 8 calls, GET; plus capabilities once.
+  EXPECT_EQ(report.http_requests, 1U + 20U * (3U + 16U));
+  EXPECT_GT(report.seconds, 0);
+}
+
+TEST(Concurrency, RacyMinSizeIsCaught) {
+  server::ServiceOptions service_options;
+  service_options.faults.set(static_cast<std::size_t>(server::Fault::racy_min_size));
+  LocalServer server(std::move(service_options));
+  const auto report = check_concurrency(options_for(server.url()));
+  print(report);
+  EXPECT_TRUE(report.error.empty()) << report.error;
+  EXPECT_EQ(report.rounds_run, 20);
+  ASSERT_FALSE(report.failures.empty());
+  bool min_size = false;
+  for (const auto& f : report.failures) {
+    EXPECT_FALSE(f.result.linearizable);
+    EXPECT_FALSE(f.result.explanation.empty());
+    EXPECT_EQ(f.history.size(), 8U);
+    min_size = min_size || f.result.explanation.find("MinSize") != std::string::npos;
+  }
+  EXPECT_TRUE(min_size) << "no explanation mentions MinSize";
+}
+
+TEST(Concurrency, SameSeedGivesTheSameRounds) {
+  server::ServiceOptions service_options;
+  service_options.faults.set(static_cast<std::size_t>(server::Fault::racy_min_size));
+  LocalServer server(std::move(service_options));
+  auto o = options_for(server.url());
+  o.rounds = 4;
+  const auto a = check_concurrency(o);
+  const auto b = check_concurrency(o);
+  ASSERT_TRUE(a.error.empty()) << a.error;
+  ASSERT_TRUE(b.error.empty()) << b.error;
+  // The Worlds and requests of a round depend only on (seed, round).
+  ASSERT_FALSE(a.failures.empty());
+  for (const auto& fa : a.failures)
+    for (const auto& fb : b.failures)
+      if (fa.index == fb.index) {
+        EXPECT_EQ(fa.world, fb.world);
+        ASSERT_EQ(fa.history.size(), fb.history.size());
+        for (std::size_t i = 0; i < fa.history.size(); ++i) EXPECT_EQ(fa.history[i].request.target, fb.history[i].request.target);
+      }
+}
+
+TEST(Concurrency, UnreachableTargetIsAnError) {
+  ConcurrencyOptions o;
+  o.run.target = {"127.0.0.1", 1, ""};
+  o.run.fixture = o.run.target;
+  o.run.limits.connect_timeout = std::chrono::milliseconds(500);
+  o.rounds = 2;
+  const auto report = check_concurrency(o);
+  print(report);
+  EXPECT_FALSE(report.error.empty());
+  EXPECT_NE(report.error.find("capabilities"), std::string::npos) << report.error;
+  EXPECT_EQ(report.rounds_run, 0);
+  EXPECT_TRUE(report.failures.empty());
+}
+
+TEST(Concurrency, ZeroConnectionsIsAnError) {
+  ConcurrencyOptions o;
+  o.connections = 0;
+  const auto report = check_concurrency(o);
+  EXPECT_FALSE(report.error.empty());
+  EXPECT_EQ(report.rounds_run, 0);
+}
+
+}  // namespace
+}  // namespace essconf::property

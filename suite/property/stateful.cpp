@@ -1,0 +1,214 @@
+// The stateful property: sequences of commands against one target, each
+// checked against the model, a failing sequence shrunk by RapidCheck to a
+// minimal one (rc::state, model plus commands: docs of RapidCheck's state.md).
+// Every RemoveInstances is judged from the World the target actually holds
+// before it, so one wrong step cannot hide or fake a later one; the model
+// state only guides generation.
+#include <chrono>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <rapidcheck.h>
+#include <rapidcheck/state.h>
+
+#include "reference/model/model.hpp"
+#include "suite/property/generators.hpp"
+#include "suite/property/properties.hpp"
+#include "suite/runner/checker.hpp"
+#include "suite/runner/fixture_driver.hpp"
+
+namespace essconf::property {
+
+std::string describe_failure(const rc::detail::TestResult& result);
+
+namespace {
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+struct StateModel {
+  model::World world;
+  int activities = 0;
+};
+
+struct Target {
+  Target(const runner::RunOptions& o)
+      : options(o), api(o.target, o.limits), fixture_client(o.fixture, o.limits), fixture(fixture_client) {}
+  const runner::RunOptions& options;
+  client::HttpClient api;
+  client::HttpClient fixture_client;
+  runner::FixtureDriver fixture;
+  std::set<std::string, std::less<>> used_nonces;
+  std::uint64_t nonce_counter = 0;
+  std::string last_failure;  // the failing step, for the report
+
+  model::World read() {
+    auto w = fixture.get_world();
+    if (!w.value) fail(w.error);
+    return *w.value;
+  }
+  void load(const model::World& w) {
+    if (const std::string e = fixture.put_world(w); !e.empty()) fail(e);
+    used_nonces.clear();  // PUT replaces all state, nonces included
+  }
+  void fail(std::string what) {
+    last_failure = what;
+    RC_FAIL(what);
+  }
+};
+
+using Command = rc::state::Command<StateModel, Target>;
+
+const std::string* first_group(const model::World& w) { return w.groups.empty() ? nullptr : &w.groups.front().id; }
+
+struct Remove : Command {
+  explicit Remove(const StateModel& m)
+      : spec(*rc::gen::weightedOneOf<runner::RequestSpec>({{5, gen_request(m.world, RequestKind::valid)},
+                                                            {3, gen_request(m.world, RequestKind::near_valid)},
+                                                            {2, gen_request(m.world, RequestKind::malformed)}})) {
+    // Signed calls sometimes take their nonce from a small pool, so that a
+    // sequence reuses nonces and the target must refuse the reuse (rpc.nonce).
+    if (spec.sign && !spec.sign->nonce && *rc::gen::inRange(0, 3) == 0)
+      spec.sign->nonce = fmt::format("pooled-nonce-{}", *rc::gen::inRange(1, 3));
+  }
+  runner::RequestSpec spec;
+
+  void apply(StateModel& m) const override {
+    const std::int64_t now = unix_now();
+    const auto d = model::expect(m.world, runner::build_request(spec, now, "model-nonce"), model::Profile::strict,
+                                 {now, 0, nullptr}).reference;
+    if (d.success) m.world = model::apply(m.world, d.effects, fmt::format("asa-model-{}", ++m.activities));
+  }
+  void run(const StateModel&, Target& t) const override {
+    const model::World before = t.read();
+    const std::int64_t now = unix_now();
+    const auto request = client::with_transport_headers(
+        runner::build_request(spec, now, fmt::format("stateful-{:016x}", ++t.nonce_counter)), t.options.target);
+    const auto e = model::expect(before, request, t.options.profile, {now, t.options.clock_tolerance, &t.used_nonces});
+    const auto x = t.api.send(request);
+    if (x.error != client::TransportError::none)
+      t.fail(fmt::format("RemoveInstances: the target {}: {}", client::describe(x.error), x.error_detail));
+    if (e.reference.nonce_used) t.used_nonces.insert(*e.reference.nonce_used);
+    runner::Observation o{x.status, x.headers, x.body, t.read()};
+    const auto v = runner::check({e, before, false}, o);
+    const bool ok = v.kind == runner::VerdictKind::pass ||
+                    (v.kind == runner::VerdictKind::deviation && t.options.profile == model::Profile::spec);
+    if (!ok)
+      t.fail(fmt::format("RemoveInstances {}: {}\n{}\ncurl: {}", runner::name(v.kind), v.summary,
+                         wire::to_http_bytes(request), wire::to_curl(request, t.options.target.origin())));
+  }
+  void show(std::ostream& os) const override {
+    os << "RemoveInstances " << wire::to_http_bytes(runner::build_request(spec, 0, "n")).substr(0, 300);
+  }
+};
+
+struct Complete : Command {
+  explicit Complete(const StateModel&) {}
+  void apply(StateModel& m) const override { model::complete_activities(m.world); }
+  void run(const StateModel&, Target& t) const override {
+    const model::World before = t.read();
+    model::World expected = before;
+    model::complete_activities(expected);
+    const std::string e = t.fixture.complete_activities();
+    if (!e.empty()) t.fail(e);
+    if (!(runner::comparable(t.read(), before) == runner::comparable(expected, before)))
+      t.fail("activities/complete: the World after is not the one completing every InProgress activity gives");
+  }
+  void show(std::ostream& os) const override { os << "POST /_conformance/v1/activities/complete"; }
+};
+
+// Changes one group through the fixture protocol: its LifecycleState or its MinSize.
+struct ChangeGroup : Command {
+  explicit ChangeGroup(const StateModel& m) {
+    RC_PRE(first_group(m.world) != nullptr);
+    const auto& g = *rc::gen::elementOf(m.world.groups);
+    group = g.id;
+    if (*rc::gen::arbitrary<bool>()) {
+      state = *rc::gen::element(model::GroupState::active, model::GroupState::inactive, model::GroupState::deleting);
+    } else {
+      const auto members = static_cast<int>(g.members.size());
+      min_size = *rc::gen::inRange<std::int64_t>(0, std::min<std::int64_t>(members + 2, g.max_size + 1));
+    }
+  }
+  void change(model::World& w) const {
+    if (model::ScalingGroup* g = w.group(group)) {
+      if (state) g->state = *state;
+      if (min_size) g->min_size = std::min(*min_size, g->max_size);
+    }
+  }
+  void checkPreconditions(const StateModel& m) const override { RC_PRE(m.world.group(group) != nullptr); }
+  void apply(StateModel& m) const override { change(m.world); }
+  void run(const StateModel&, Target& t) const override {
+    model::World w = t.read();
+    change(w);
+    t.load(w);
+    if (!(runner::comparable(t.read(), w) == runner::comparable(w, w)))
+      t.fail("PUT world then GET world: the target does not hold the World it was given");
+  }
+  void show(std::ostream& os) const override {
+    os << "PUT world with " << group << (state ? fmt::format(" LifecycleState {}", model::name(*state)) : "")
+       << (min_size ? fmt::format(" MinSize {}", *min_size) : "");
+  }
+  std::string group;
+  std::optional<model::GroupState> state;
+  std::optional<std::int64_t> min_size;
+};
+
+}  // namespace
+
+PropertyResult check_stateful(const PropertyOptions& o) {
+  PropertyResult out;
+  out.name = "property.stateful";
+  out.clause = "effect.removed-exactly";
+  out.seed = o.run.seed;
+  const auto start = std::chrono::steady_clock::now();
+  Target target(o.run);
+  if (auto caps = target.fixture.capabilities(); !caps.value) {
+    out.summary = "the fixture protocol is not usable: " + caps.error;
+    return out;
+  } else if (!caps.value->has("world") || !caps.value->has("activities")) {
+    out.summary = "the target lacks the world or activities feature (not applicable)";
+    out.passed = true;
+    return out;
+  }
+  out.ran = true;
+  auto property = [&] {
+    model::World w0 = *gen_world();
+    target.last_failure.clear();
+    target.load(w0);
+    rc::state::check(StateModel{w0, 0}, target,
+                     rc::state::gen::execOneOfWithArgs<Remove, Remove, Remove, Complete, ChangeGroup>());
+  };
+  rc::detail::TestParams params;
+  params.seed = o.run.seed;
+  params.maxSuccess = o.stateful_runs;
+  params.maxSize = 30;  // commands per sequence grow up to this
+  rc::detail::TestMetadata meta;
+  meta.id = out.name;
+  const auto result = rc::detail::checkTestable(property, meta, params);
+  if (result.template is<rc::detail::SuccessResult>()) {
+    out.passed = true;
+    out.runs = result.template get<rc::detail::SuccessResult>().numSuccess;
+    out.summary = fmt::format("{} command sequences, every step allowed by the model", out.runs);
+  } else if (result.template is<rc::detail::FailureResult>()) {
+    const auto& bad = result.template get<rc::detail::FailureResult>();
+    out.runs = bad.numSuccess;
+    out.summary = fmt::format("after {} passing sequences, a sequence fails (shrunk to a minimal one)", bad.numSuccess);
+    std::ostringstream d;
+    d << "Minimal sequence:\n";
+    for (const auto& [name, value] : bad.counterExample) d << value << "\n";
+    d << "\nThe failing step:\n" << target.last_failure << "\n";
+    d << fmt::format("\nReplay: essconf run --target URL --skip-catalog --seed {} --property-runs {}\n", o.run.seed,
+                     o.differential_runs);
+    out.detail = d.str();
+  } else {
+    out.summary = describe_failure(result);
+  }
+  out.http_requests = target.api.requests_sent() + target.fixture_client.requests_sent();
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+}  // namespace essconf::property
