@@ -3,6 +3,8 @@
 #include <fnmatch.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include <algorithm>
 #include <ctime>
 #include <random>
@@ -173,6 +175,10 @@ int run(const RunCliOptions& o) {
 
   runner::RunResult result = runner::run_cases(cases, ro);
   if (o.property_runs > 0 && result.run_error.empty()) {
+    // RapidCheck prints its global configuration when it starts; make it name
+    // this run's seed (the properties use --seed, not RapidCheck's own).
+    const std::string rc_params = fmt::format("seed={}", o.seed);
+    setenv("RC_PARAMS", rc_params.c_str(), /*overwrite=*/0);
     // The property phase: generated cases, command sequences, concurrent calls.
     property::PropertyOptions po;
     po.run = ro;
