@@ -27,12 +27,6 @@ const std::string* find(const ParamMap& params, std::string_view name) {
   return it == params.end() ? nullptr : &it->second;
 }
 
-// ASCII case-insensitive equality (Format=json and Format=JSON are both sent by SDKs).
-bool iequals(std::string_view a, std::string_view b) {
-  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
-}
 
 ErrorSpec any_4xx() { return {}; }
 ErrorSpec any_4xx_with_codes(std::vector<std::string> codes) { return {{}, std::move(codes), {}}; }
@@ -150,7 +144,7 @@ bool routing_rules(const ParamMap& p, std::vector<Violation>& out) {
     }
     out.push_back(std::move(v));
   }
-  if (const auto* format = find(p, "Format"); format != nullptr && !iequals(*format, "XML") && !iequals(*format, "JSON")) {
+  if (const auto* format = find(p, "Format"); format != nullptr && !wire::ascii_iequals(*format, "XML") && !wire::ascii_iequals(*format, "JSON")) {
     Violation v = any_client_error(clause::kFormat, 400, "InvalidParameter.Format",
                                    "Specified parameter format is not valid.",
                                    fmt::format("Format \"{}\" is neither XML nor JSON", *format));

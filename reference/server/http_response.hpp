@@ -1,7 +1,6 @@
 // An HTTP response as the reference service decides it, before any socket.
 #pragma once
 
-#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,14 +16,7 @@ struct HttpResponse {
   bool close = false;  // ask the transport to close the connection after this response
 
   // The first header with this name (ASCII case-insensitive), or "".
-  std::string_view header(std::string_view name) const noexcept {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    for (const auto& h : headers)
-      if (h.name.size() == name.size() &&
-          std::equal(h.name.begin(), h.name.end(), name.begin(), [&](char a, char b) { return lower(a) == lower(b); }))
-        return h.value;
-    return {};
-  }
+  std::string_view header(std::string_view name) const noexcept { return wire::header_value(headers, name); }
 };
 
 }  // namespace essconf::server

@@ -12,13 +12,7 @@ char ascii_lower(char c) noexcept {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
+
 
 // RFC 9110 OWS is spaces and horizontal tabs.
 std::string_view trim_ows(std::string_view s) noexcept {
@@ -29,7 +23,7 @@ std::string_view trim_ows(std::string_view s) noexcept {
 
 const Header* find_header(const std::vector<Header>& headers, std::string_view name) noexcept {
   for (const Header& h : headers) {
-    if (iequals(h.name, name)) return &h;
+    if (ascii_iequals(h.name, name)) return &h;
   }
   return nullptr;
 }
@@ -98,6 +92,19 @@ std::string curl_header_arg(const Header& h) {
 
 }  // namespace
 
+bool ascii_iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  }
+  return true;
+}
+
+std::string_view header_value(const std::vector<Header>& headers, std::string_view name) noexcept {
+  const Header* h = find_header(headers, name);
+  return h == nullptr ? std::string_view() : std::string_view(h->value);
+}
+
 std::string_view HttpRequest::header(std::string_view name) const noexcept {
   const Header* h = find_header(headers, name);
   return h == nullptr ? std::string_view{} : std::string_view{h->value};
@@ -121,7 +128,7 @@ std::string_view HttpRequest::query() const noexcept {
 bool HttpRequest::has_form_body() const noexcept {
   const std::string_view content_type = header("Content-Type");
   const std::string_view media_type = trim_ows(content_type.substr(0, content_type.find(';')));
-  return iequals(media_type, "application/x-www-form-urlencoded");
+  return ascii_iequals(media_type, "application/x-www-form-urlencoded");
 }
 
 std::string to_http_bytes(const HttpRequest& request) {

@@ -30,6 +30,12 @@ struct HttpRequest {
   bool has_form_body() const noexcept;
 };
 
+// ASCII case-insensitive equality (header names, Format values).
+bool ascii_iequals(std::string_view a, std::string_view b) noexcept;
+
+// The value of the first header named `name` (ASCII case-insensitive), or "".
+std::string_view header_value(const std::vector<Header>& headers, std::string_view name) noexcept;
+
 // The exact bytes of the request as HTTP/1.1 (request line, headers in order,
 // CRLFs, body). Adds no header of its own.
 std::string to_http_bytes(const HttpRequest& request);

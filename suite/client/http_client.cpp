@@ -43,20 +43,10 @@ constexpr std::size_t kReadChunk = 64 * 1024;
 // How many leading response bytes a not_http detail quotes.
 constexpr std::size_t kQuotedBytes = 40;
 
-char ascii_lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  return true;
-}
 
 bool has_header(const wire::HttpRequest& r, std::string_view name) noexcept {
   return std::any_of(r.headers.begin(), r.headers.end(),
-                     [&](const wire::Header& h) { return iequals(h.name, name); });
+                     [&](const wire::Header& h) { return wire::ascii_iequals(h.name, name); });
 }
 
 // "12 bytes", "64 KiB", "1 MiB": sizes as a person reads them.
@@ -133,8 +123,8 @@ std::optional<Url> parse_url(std::string_view text, std::string& error) {
   if (scheme_end == std::string_view::npos)
     return fail("not an http:// URL (expected http://host[:port][/base-path])");
   const auto scheme = text.substr(0, scheme_end);
-  if (iequals(scheme, "https")) return fail("https is not supported (use http://)");
-  if (!iequals(scheme, "http"))
+  if (wire::ascii_iequals(scheme, "https")) return fail("https is not supported (use http://)");
+  if (!wire::ascii_iequals(scheme, "http"))
     return fail("the scheme \"" + std::string(scheme) + "\" is not supported (use http://)");
 
   auto rest = text.substr(scheme_end + 3);
@@ -206,11 +196,7 @@ std::string_view describe(TransportError e) noexcept {
   return "unknown transport error";
 }
 
-std::string_view Exchange::header(std::string_view name) const noexcept {
-  for (const auto& h : headers)
-    if (iequals(h.name, name)) return h.value;
-  return {};
-}
+std::string_view Exchange::header(std::string_view name) const noexcept { return wire::header_value(headers, name); }
 
 wire::HttpRequest with_transport_headers(wire::HttpRequest request, const Url& url) {
   // RFC 9110 7.2: a user agent sends Host as the first field line.

@@ -173,16 +173,19 @@ std::vector<std::string> Case::needs() const {
 }
 
 CaseLoad load_case(const std::string& file) {
-  CaseLoad out;
   std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    out.error = file + ": cannot read the file";
-    return out;
-  }
+  if (!in) return {std::nullopt, file + ": cannot read the file"};
   std::stringstream ss;
   ss << in.rdbuf();
+  return parse_case(ss.str(), file);
+}
+
+CaseLoad parse_case(std::string_view text, const std::string& file) {
+  CaseLoad out;
   boost::system::error_code ec;
-  const json::value doc = json::parse(ss.str(), ec);
+  json::parse_options opts;
+  opts.max_depth = 64;
+  const json::value doc = json::parse(text, ec, json::storage_ptr(), opts);
   if (ec) {
     out.error = fmt::format("{}: not valid JSON: {}", file, ec.message());
     return out;

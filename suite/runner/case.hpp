@@ -67,6 +67,8 @@ struct CaseLoad {
 // Reads one case file. Rejects unknown fields, wrong types, an invalid World
 // (with the World's own JSON path), and clause ids not in the catalog.
 CaseLoad load_case(const std::string& file);
+// The same for a case already in memory; `source` names it in errors.
+CaseLoad parse_case(std::string_view text, const std::string& source);
 
 struct CatalogLoad {
   std::vector<Case> cases;  // sorted by id

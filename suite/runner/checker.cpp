@@ -13,15 +13,6 @@ namespace {
 
 namespace clause = model::clause;
 
-std::string_view header(const std::vector<wire::Header>& headers, std::string_view name) {
-  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-  for (const auto& h : headers)
-    if (h.name.size() == name.size() &&
-        std::equal(h.name.begin(), h.name.end(), name.begin(), [&](char a, char b) { return lower(a) == lower(b); }))
-      return h.value;
-  return {};
-}
-
 std::string describe(const model::ErrorSpec& e) {
   std::string statuses = e.statuses.empty() ? "any 4xx" : "";
   for (int s : e.statuses) statuses += (statuses.empty() ? "" : "/") + std::to_string(s);
@@ -58,7 +49,7 @@ class Findings {
 
 // The body: parseable, in an allowed format, labelled as what it is, with a RequestId.
 void check_body(const model::Expectation& e, const Observation& o, const wire::ParsedBody& body, bool success, Findings& f) {
-  const auto labelled = wire::format_of_content_type(header(o.headers, "Content-Type"));
+  const auto labelled = wire::format_of_content_type(wire::header_value(o.headers, "Content-Type"));
   std::optional<wire::Format> actual;
   if (body.syntax == wire::Syntax::xml) actual = wire::Format::xml;
   if (body.syntax == wire::Syntax::json) actual = wire::Format::json;
@@ -76,7 +67,7 @@ void check_body(const model::Expectation& e, const Observation& o, const wire::P
     f.fail(format_clause, "a " + format_name(e.formats.front()) + " body", "a " + format_name(*actual) + " body");
   if (labelled != actual)
     f.fail(format_clause, "Content-Type naming " + format_name(*actual),
-           fmt::format("Content-Type \"{}\"", header(o.headers, "Content-Type")));
+           fmt::format("Content-Type \"{}\"", wire::header_value(o.headers, "Content-Type")));
   const auto request_id = body.field("RequestId");
   if (!request_id || request_id->empty()) {
     f.fail(clause::kRequestId, "a non-empty RequestId", "none");
