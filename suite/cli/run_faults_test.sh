@@ -6,12 +6,7 @@
 # Usage: run_faults_test.sh ESSCONF
 set -uo pipefail
 essconf=$1
-tmp=$(mktemp -d)
-pid=
-trap '[[ -n $pid ]] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
-passed=0 failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-not_ok() { echo "not ok - $1: $2"; failed=$((failed + 1)); }
+source "$(dirname "$0")/test_lib.sh"
 
 "$essconf" run --property-runs 0 --out "$tmp/reference" --junit "$tmp/reference/junit.xml" >"$tmp/reference.txt" 2>&1
 rc=$?
@@ -30,14 +25,7 @@ grep -q '<testcase name="capacity.min-size.missed-by-one" classname="capacity.mi
 verdicts() { grep -o '"id":"[^"]*","clauses":\[[^]]*\],"description":"[^"]*","file":"[^"]*","verdict":"[^"]*"' "$1" | sed 's/"clauses".*"verdict"/"verdict"/' | sort; }
 
 while read -r fault clause _; do
-  "$essconf" serve --listen 127.0.0.1:0 --fault "$fault" >"$tmp/serve.out" 2>/dev/null &
-  pid=$!
-  port=
-  for _ in $(seq 100); do
-    port=$(sed -n 's/^essconf serve: listening on http:\/\/127.0.0.1:\([0-9]*\)$/\1/p' "$tmp/serve.out")
-    [[ -n $port ]] && break
-    sleep 0.05
-  done
+  start_server "$fault" --fault "$fault" || { not_ok "$fault: the server starts" ""; continue; }
   "$essconf" run --property-runs 0 --target "http://127.0.0.1:$port" --out "$tmp/$fault" >"$tmp/$fault.txt" 2>&1
   rc=$?
   if [[ $fault == remove-extra ]]; then
@@ -59,7 +47,7 @@ while read -r fault clause _; do
     [[ $brc == 0 && $orc == 1 ]] && ok "a baseline excuses known failures until it expires" ||
       not_ok "a baseline excuses known failures until it expires" "rc $brc with it, $orc expired"
   fi
-  kill $pid; wait $pid 2>/dev/null; pid=
+  stop_server
   if [[ $fault == racy-min-size ]]; then
     [[ $rc == 0 || $rc == 1 ]] && ok "$fault: the run completes" || not_ok "$fault: the run completes" "rc $rc"
     continue
@@ -72,5 +60,4 @@ while read -r fault clause _; do
   fi
 done < <("$essconf" serve --list-faults)
 
-echo "$passed passed, $failed failed"
-[[ $failed == 0 ]]
+finish

@@ -5,12 +5,7 @@
 # linearizability check. Usage: run_properties_test.sh ESSCONF
 set -uo pipefail
 essconf=$1
-tmp=$(mktemp -d)
-pid=
-trap '[[ -n $pid ]] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
-passed=0 failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-not_ok() { echo "not ok - $1: $2"; failed=$((failed + 1)); }
+source "$(dirname "$0")/test_lib.sh"
 
 "$essconf" run --skip-catalog --property-runs 1000 --seed 1 --out "$tmp/reference" >"$tmp/reference.txt" 2>&1
 rc=$?
@@ -22,18 +17,11 @@ else
 fi
 
 while read -r fault clause _; do
-  "$essconf" serve --listen 127.0.0.1:0 --threads 4 --fault "$fault" >"$tmp/serve.out" 2>/dev/null &
-  pid=$!
-  port=
-  for _ in $(seq 100); do
-    port=$(sed -n 's/^essconf serve: listening on http:\/\/127.0.0.1:\([0-9]*\)$/\1/p' "$tmp/serve.out")
-    [[ -n $port ]] && break
-    sleep 0.05
-  done
+  start_server "$fault" --threads 4 --fault "$fault" || { not_ok "$fault: the server starts" ""; continue; }
   "$essconf" run --target "http://127.0.0.1:$port" --skip-catalog --property-runs 300 --seed 1 \
     --out "$tmp/$fault" >"$tmp/$fault.txt" 2>&1
   rc=$?
-  kill $pid; wait $pid 2>/dev/null; pid=
+  stop_server
   failing=$(grep -o '"name":"property\.[a-z]*","clause":"[^"]*","ran":true,"passed":false' "$tmp/$fault/results.json" |
             sed 's/"name":"\(property\.[a-z]*\)".*/\1/' | tr '\n' ' ')
   if [[ $rc == 1 && -n $failing ]]; then
@@ -47,5 +35,4 @@ while read -r fault clause _; do
   fi
 done < <("$essconf" serve --list-faults)
 
-echo "$passed passed, $failed failed"
-[[ $failed == 0 ]]
+finish

@@ -5,28 +5,8 @@
 set -uo pipefail
 essconf=$1
 worlds=$2
-tmp=$(mktemp -d)
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
-passed=0 failed=0
-check() {  # check NAME CONDITION-EXIT-STATUS [DETAIL]
-  if [[ $2 == 0 ]]; then echo "ok - $1"; passed=$((passed + 1)); else echo "not ok - $1 ${3:-}"; failed=$((failed + 1)); fi
-}
-
-# start NAME ARGS...: starts a server on a free port; sets $port and $pid.
-start() {
-  local name=$1; shift
-  "$essconf" serve --listen 127.0.0.1:0 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-  pid=$!
-  pids+=("$pid")
-  for _ in $(seq 100); do
-    port=$(sed -n 's/^essconf serve: listening on http:\/\/127.0.0.1:\([0-9]*\)$/\1/p' "$tmp/$name.out")
-    [[ -n $port ]] && return 0
-    sleep 0.05
-  done
-  echo "server $name did not start: $(cat "$tmp/$name.err")"
-  return 1
-}
+source "$(dirname "$0")/test_lib.sh"
+start() { start_server "$@"; }
 
 api() { curl -sS --max-time 5 "http://127.0.0.1:$port/?Action=RemoveInstances&Version=2014-08-28&$1"; }
 
@@ -86,5 +66,4 @@ for round in 1 2 3; do
     $([[ $ok == 1 && $running == 1 ]]; echo $?) "(accepted $ok, in progress $running)"
 done
 
-echo "$passed passed, $failed failed"
-[[ $failed == 0 ]]
+finish
