@@ -19,6 +19,7 @@
 #include "reference/server/http_server.hpp"
 #include "reference/server/service.hpp"
 #include "suite/cli/commands.hpp"
+#include "suite/cli/embedded_server.hpp"
 #include "suite/property/properties.hpp"
 #include "suite/runner/baseline.hpp"
 #include "suite/runner/run.hpp"
@@ -76,25 +77,6 @@ bool parse_shard(const std::string& s, int& i, int& n) {
     return false;
   }
 }
-
-// The embedded reference server, on its own thread for the length of a run.
-class EmbeddedServer {
- public:
-  EmbeddedServer()
-      : service_(model::World{}, {}),
-        http_({"127.0.0.1", 0, 2, {}}, [this](const wire::HttpRequest& r) { return service_.handle(r); }),
-        thread_([this] { http_.run(false); }) {}
-  ~EmbeddedServer() {
-    http_.stop();
-    thread_.join();
-  }
-  std::string url() const { return fmt::format("http://127.0.0.1:{}", http_.port()); }
-
- private:
-  server::Service service_;
-  server::HttpServer http_;
-  std::thread thread_;
-};
 
 int run(const RunCliOptions& o) {
   auto loaded = runner::load_cases(o.cases_dir);

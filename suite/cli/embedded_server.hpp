@@ -1,0 +1,37 @@
+// The embedded reference server: essconf serve's service on a free loopback
+// port, on its own thread, for as long as the object lives. Used when a
+// command is given no --target.
+#pragma once
+
+#include <string>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "reference/server/http_server.hpp"
+#include "reference/server/service.hpp"
+
+namespace essconf::cli {
+
+class EmbeddedServer {
+ public:
+  EmbeddedServer()
+      : service_(model::World{}, {}),
+        http_({"127.0.0.1", 0, 2, {}}, [this](const wire::HttpRequest& r) { return service_.handle(r); }),
+        thread_([this] { http_.run(false); }) {}
+  ~EmbeddedServer() {
+    http_.stop();
+    thread_.join();
+  }
+  EmbeddedServer(const EmbeddedServer&) = delete;
+  EmbeddedServer& operator=(const EmbeddedServer&) = delete;
+
+  std::string url() const { return fmt::format("http://127.0.0.1:{}", http_.port()); }
+
+ private:
+  server::Service service_;
+  server::HttpServer http_;
+  std::thread thread_;
+};
+
+}  // namespace essconf::cli

@@ -1,0 +1,127 @@
+// `essconf fuzz` (a libFuzzer campaign over the network) and
+// `essconf replay FINDING` (does a finding still hold?).
+#include <iostream>
+#include <memory>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "suite/cli/commands.hpp"
+#include "suite/cli/embedded_server.hpp"
+#include "suite/fuzzing/campaign.hpp"
+#include "suite/fuzzing/finding.hpp"
+
+#ifndef ESSCONF_CASES_DIR
+#define ESSCONF_CASES_DIR "fixtures/cases"
+#endif
+
+namespace essconf::cli {
+namespace {
+
+// "90", "90s", "15m", "2h" as seconds; -1 for anything else.
+int parse_duration(const std::string& s) {
+  static const std::regex re("([0-9]{1,7})([smh]?)");
+  std::smatch m;
+  if (!std::regex_match(s, m, re)) return -1;
+  const int n = std::stoi(m[1]);
+  return m[2] == "h" ? n * 3600 : m[2] == "m" ? n * 60 : n;
+}
+
+struct Target {
+  std::unique_ptr<EmbeddedServer> embedded;
+  std::optional<client::Url> url;
+};
+
+// --target, or the embedded reference server; nullopt and a message on a bad URL.
+Target resolve_target(const std::string& target, const char* command) {
+  Target t;
+  std::string text = target;
+  if (text.empty()) {
+    t.embedded = std::make_unique<EmbeddedServer>();
+    text = t.embedded->url();
+  }
+  std::string error;
+  t.url = client::parse_url(text, error);
+  if (!t.url) std::cerr << fmt::format("essconf {}: --target \"{}\": {}\n", command, text, error);
+  return t;
+}
+
+struct FuzzOptions {
+  std::string target;
+  std::string time = "60s";
+  int jobs = 1;
+  std::string corpus = "fuzz-corpus";
+  std::string findings = "fuzz-findings";
+  std::string profile = "spec";
+  std::uint64_t seed = 1;
+};
+
+int fuzz(const FuzzOptions& o) {
+  const int seconds = parse_duration(o.time);
+  if (seconds <= 0) {
+    std::cerr << fmt::format("essconf fuzz: --time \"{}\": expected a duration such as 90s, 15m or 2h\n", o.time);
+    return 2;
+  }
+  if (!fuzzing::campaign_available()) return fuzzing::run_campaign({});
+  Target t = resolve_target(o.target, "fuzz");
+  if (!t.url) return 2;
+  fuzzing::CampaignOptions c;
+  c.run.target = c.run.fixture = *t.url;
+  c.run.profile = o.profile == "strict" ? model::Profile::strict : model::Profile::spec;
+  c.run.seed = o.seed;
+  c.seconds = seconds;
+  c.corpus_dir = o.corpus;
+  c.findings_dir = o.findings;
+  c.cases_dir = ESSCONF_CASES_DIR;
+  c.jobs = o.jobs;
+  c.target_text = t.url->origin();
+  return fuzzing::run_campaign(c);
+}
+
+int replay(const std::string& file, const std::string& target) {
+  auto f = fuzzing::load_finding(file);
+  if (!f.value) {
+    std::cerr << "essconf replay: " << f.error << "\n";
+    return 2;
+  }
+  Target t = resolve_target(target.empty() ? f.value->target : target, "replay");
+  if (!t.url) return 2;
+  runner::RunOptions ro;
+  ro.target = ro.fixture = *t.url;
+  ro.seed = f.value->seed;
+  runner::CaseSession session(ro, std::chrono::steady_clock::now() + std::chrono::minutes(2));
+  if (!session.setup_error().empty()) {
+    std::cerr << "essconf replay: " << session.setup_error() << "\n";
+    return 2;
+  }
+  const runner::CaseResult r = session.run(f.value->case_);
+  const bool holds = r.verdict.kind == runner::VerdictKind::fail || r.verdict.kind == runner::VerdictKind::error;
+  std::cout << fmt::format("{}: {} against {}: {} ({})\n", file, holds ? "still holds" : "no longer holds",
+                           t.url->origin(), runner::name(r.verdict.kind), r.verdict.summary);
+  if (holds) std::cout << "reproduce: " << r.curl << "\n";
+  return holds ? 1 : 0;
+}
+
+}  // namespace
+
+void add_fuzz_commands(CLI::App& app, int& exit_status) {
+  auto o = std::make_shared<FuzzOptions>();
+  auto* cmd = app.add_subcommand("fuzz", "Fuzz a target over the network with libFuzzer (the fuzz build)");
+  cmd->add_option("--target", o->target, "Target base URL (default: the embedded reference server)");
+  cmd->add_option("--time", o->time, "How long: 90s, 15m, 2h")->capture_default_str();
+  cmd->add_option("--jobs", o->jobs, "Parallel fuzzing processes")->check(CLI::Range(1, 64))->capture_default_str();
+  cmd->add_option("--corpus", o->corpus, "Corpus folder (seeded from the catalog when empty)")->capture_default_str();
+  cmd->add_option("--findings", o->findings, "Where findings are written")->capture_default_str();
+  cmd->add_option("--profile", o->profile, "spec or strict")->check(CLI::IsMember({"spec", "strict"}))->capture_default_str();
+  cmd->add_option("--seed", o->seed, "libFuzzer seed")->capture_default_str();
+  cmd->callback([o, &exit_status] { exit_status = fuzz(*o); });
+
+  auto file = std::make_shared<std::string>();
+  auto target = std::make_shared<std::string>();
+  auto* rep = app.add_subcommand("replay", "Run a fuzzing finding again: does it still hold?");
+  rep->add_option("FINDING", *file, "A finding file written by essconf fuzz")->required();
+  rep->add_option("--target", *target, "Target base URL (default: the finding's)");
+  rep->callback([file, target, &exit_status] { exit_status = replay(*file, *target); });
+}
+
+}  // namespace essconf::cli

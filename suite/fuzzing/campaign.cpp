@@ -1,0 +1,176 @@
+#include "suite/fuzzing/campaign.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "suite/fuzzing/finding.hpp"
+#include "suite/fuzzing/mutator.hpp"
+
+#ifdef ESSCONF_LIBFUZZER
+extern "C" int LLVMFuzzerRunDriver(int* argc, char*** argv, int (*callback)(const uint8_t* data, size_t size));
+extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
+#endif
+
+namespace essconf::fuzzing {
+#ifdef ESSCONF_LIBFUZZER
+namespace {
+
+// The campaign's state: libFuzzer's callbacks are plain functions.
+struct Campaign {
+  CampaignOptions options;
+  std::unique_ptr<runner::CaseSession> session;
+  std::set<std::string> signatures;
+  std::map<std::string, int> by_clause;
+  std::uint64_t inputs = 0, rejected = 0;
+  std::chrono::steady_clock::time_point start, last_progress;
+};
+Campaign* g_campaign = nullptr;
+
+void print_progress(bool final) {
+  Campaign& c = *g_campaign;
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - c.start).count();
+  const auto requests = c.session->http_requests();
+  std::string clauses;
+  for (const auto& [clause, n] : c.by_clause) clauses += fmt::format("{}{} {}", clauses.empty() ? "" : ", ", clause, n);
+  std::fprintf(stderr, "essconf fuzz%s: %.0f s, %llu cases (%llu not cases), %.0f HTTP requests/s, %zu findings%s%s\n",
+               final ? " summary" : "", secs, static_cast<unsigned long long>(c.inputs),
+               static_cast<unsigned long long>(c.rejected), secs > 0 ? requests / secs : 0.0, c.signatures.size(),
+               clauses.empty() ? "" : ": ", clauses.c_str());
+}
+
+std::string hash_name(const std::string& s) {
+  return fmt::format("{:016x}", std::hash<std::string>{}(s));
+}
+
+int one_input(const uint8_t* data, size_t size) {
+  Campaign& c = *g_campaign;
+  auto parsed = runner::parse_case({reinterpret_cast<const char*>(data), size}, "fuzz input");
+  if (!parsed.value) {
+    ++c.rejected;
+    return -1;  // not added to the corpus
+  }
+  ++c.inputs;
+  runner::Case& kase = *parsed.value;
+  kase.id = fmt::format("fuzz.{}", c.inputs);
+  const runner::CaseResult r = c.session->run(kase);
+  const bool bad = r.verdict.kind == runner::VerdictKind::fail || r.verdict.kind == runner::VerdictKind::error ||
+                   (r.verdict.kind == runner::VerdictKind::deviation && c.options.run.profile == model::Profile::strict);
+  if (bad) {
+    Finding f{signature_of(r), c.options.target_text, c.options.run.seed, kase, r};
+    if (c.signatures.insert(f.signature).second) {
+      ++c.by_clause[r.verdict.clauses.empty() ? "-" : r.verdict.clauses.front()];
+      const std::string file = c.options.findings_dir + "/" + hash_name(f.signature) + ".json";
+      std::ofstream(file) << finding_to_json(f) << "\n";
+      std::fprintf(stderr, "essconf fuzz: new finding %s: %s\n  %s\n", file.c_str(), r.verdict.summary.c_str(),
+                   r.curl.c_str());
+    }
+  }
+  if (std::chrono::steady_clock::now() - c.last_progress > std::chrono::seconds(2)) {
+    c.last_progress = std::chrono::steady_clock::now();
+    print_progress(false);
+  }
+  return 0;
+}
+
+}  // namespace
+#endif
+
+#ifdef ESSCONF_LIBFUZZER
+bool campaign_available() noexcept { return true; }
+#else
+bool campaign_available() noexcept { return false; }
+#endif
+
+int run_campaign(const CampaignOptions& o) {
+#ifndef ESSCONF_LIBFUZZER
+  (void)o;
+  std::fprintf(stderr,
+               "essconf fuzz: this essconf was built without libFuzzer; build the fuzz preset "
+               "(cmake --preset fuzz && cmake --build --preset fuzz) and run build/fuzz/suite/essconf fuzz\n");
+  return 2;
+#else
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(o.corpus_dir, ec);
+  fs::create_directories(o.findings_dir, ec);
+  if (!ec && fs::is_empty(o.corpus_dir, ec)) {  // seed with the catalog
+    auto loaded = runner::load_cases(o.cases_dir);
+    for (const auto& c : loaded.cases)
+      std::ofstream(o.corpus_dir + "/" + hash_name(c.id) + ".json") << runner::case_to_json(c);
+  }
+  // Several processes share the corpus (-reload) and the findings folder
+  // (one file per signature, so the same finding is written once).
+  CampaignOptions mine = o;
+  for (int job = 1; job < o.jobs; ++job) {
+    if (fork() == 0) {
+      mine.run.seed = o.run.seed + static_cast<std::uint64_t>(job);
+      break;
+    }
+  }
+  if (ec) {
+    std::fprintf(stderr, "essconf fuzz: cannot create %s or %s: %s\n", o.corpus_dir.c_str(), o.findings_dir.c_str(),
+                 ec.message().c_str());
+    return 2;
+  }
+  static Campaign campaign;
+  campaign.options = mine;
+  campaign.start = campaign.last_progress = std::chrono::steady_clock::now();
+  campaign.session = std::make_unique<runner::CaseSession>(
+      mine.run, campaign.start + std::chrono::seconds(o.seconds) + std::chrono::seconds(30));
+  if (!campaign.session->setup_error().empty()) {
+    std::fprintf(stderr, "essconf fuzz: %s\n", campaign.session->setup_error().c_str());
+    return 2;
+  }
+  g_campaign = &campaign;
+  // libFuzzer ends the process itself when the time is up: the summary is printed at exit.
+  std::atexit([] {
+    print_progress(true);
+    std::fflush(stderr);
+    if (!g_campaign->signatures.empty()) std::_Exit(1);
+  });
+  std::vector<std::string> args{"essconf-fuzz",
+                                o.corpus_dir,
+                                fmt::format("-max_total_time={}", o.seconds),
+                                fmt::format("-seed={}", mine.run.seed),
+                                "-max_len=65536",
+                                "-timeout=30",
+                                "-reload=1",
+                                "-print_final_stats=1"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int argc = static_cast<int>(args.size());
+  char** argv_ptr = argv.data();
+  return LLVMFuzzerRunDriver(&argc, &argv_ptr, one_input);
+#endif
+}
+
+}  // namespace essconf::fuzzing
+
+#ifdef ESSCONF_LIBFUZZER
+// libFuzzer's hook: most mutants are structural (near a valid call); one in
+// five is libFuzzer's own byte mutation of the case file.
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size, unsigned int seed) {
+  std::mt19937_64 rng(seed);
+  if (rng() % 5 == 0) return LLVMFuzzerMutate(data, size, max_size);
+  auto parsed = essconf::runner::parse_case({reinterpret_cast<const char*>(data), size}, "fuzz input");
+  if (!parsed.value) return LLVMFuzzerMutate(data, size, max_size);
+  essconf::fuzzing::mutate(*parsed.value, rng);
+  const std::string out = essconf::runner::case_to_json(*parsed.value);
+  if (out.size() > max_size) return size;
+  std::copy(out.begin(), out.end(), data);
+  return out.size();
+}
+#endif

@@ -1,0 +1,34 @@
+// `essconf fuzz`: a libFuzzer campaign against a target over the network.
+// Each input is a case file (World and request); a custom mutator keeps most
+// mutants near a valid call (mutator.hpp), libFuzzer's byte mutations reach
+// the rest; the model's code is coverage-instrumented in the fuzz build, so
+// the search is guided by the spec's own branches. Every input runs through
+// runner::CaseSession and the checker; a fail or error is a Finding, saved
+// once per signature.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "suite/runner/run.hpp"
+
+namespace essconf::fuzzing {
+
+struct CampaignOptions {
+  runner::RunOptions run;
+  int seconds = 60;
+  std::string corpus_dir;    // created and seeded from the catalog when empty
+  std::string findings_dir;  // one <signature-hash>.json per distinct finding
+  std::string cases_dir;     // the catalog, for seeds
+  int jobs = 1;              // parallel fuzzing processes sharing the corpus
+  std::string target_text;   // as given, for the bundles
+};
+
+// True when this binary was built with libFuzzer (the fuzz preset).
+bool campaign_available() noexcept;
+
+// Runs the campaign; returns the exit status (0 no finding, 1 findings, 2
+// could not run). Prints progress to stderr and a summary at the end.
+int run_campaign(const CampaignOptions& options);
+
+}  // namespace essconf::fuzzing

@@ -1,0 +1,72 @@
+#include "suite/fuzzing/mutator.hpp"
+
+#include <fstream>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "reference/model/model.hpp"
+#include "suite/fuzzing/finding.hpp"
+
+namespace essconf::fuzzing {
+namespace {
+
+// Mutants of every catalog case stay cases: they serialize, load back, keep a
+// valid World and build a request the model can judge.
+TEST(Mutator, MutantsOfTheCatalogStayCases) {
+  const auto loaded = runner::load_cases("fixtures/cases");
+  ASSERT_FALSE(loaded.cases.empty());
+  std::mt19937_64 rng(7);
+  std::set<std::string> distinct;
+  for (int round = 0; round < 10; ++round) {
+    for (const auto& original : loaded.cases) {
+      runner::Case c = original;
+      mutate(c, rng);
+      const std::string text = runner::case_to_json(c);
+      const auto back = runner::parse_case(text, "mutant");
+      ASSERT_TRUE(back.value) << back.error << "\n" << text;
+      ASSERT_TRUE(model::parse_world(model::to_json(back.value->world)).world);
+      const auto req = runner::build_request(back.value->request, 1'790'000'000, "n");
+      const auto e = model::expect(back.value->world, req, model::Profile::spec, {1'790'000'000, 0, nullptr});
+      EXPECT_FALSE(e.grade_error(500, "InternalError", "x"));
+      distinct.insert(text);
+    }
+  }
+  EXPECT_GT(distinct.size(), loaded.cases.size() * 8) << "mutations should rarely coincide";
+}
+
+TEST(Finding, RoundTripsForReplay) {
+  const auto loaded = runner::load_cases("fixtures/cases");
+  ASSERT_FALSE(loaded.cases.empty());
+  Finding f;
+  f.case_ = loaded.cases.front();
+  f.target = "http://127.0.0.1:9";
+  f.seed = 5;
+  f.result.verdict.kind = runner::VerdictKind::fail;
+  f.result.verdict.clauses = {"capacity.min-size"};
+  f.result.verdict.findings = {{runner::VerdictKind::fail, "capacity.min-size", "400 IncorrectCapacity.MinSize \"x\"", "200 success"}};
+  f.signature = signature_of(f.result);
+  EXPECT_EQ(f.signature.rfind("capacity.min-size|fail|", 0), 0u) << f.signature;
+  const std::string file = ::testing::TempDir() + "finding.json";
+  std::ofstream(file) << finding_to_json(f);
+  const auto back = load_finding(file);
+  ASSERT_TRUE(back.value) << back.error;
+  EXPECT_EQ(runner::case_to_json(back.value->case_), runner::case_to_json(f.case_));
+  EXPECT_EQ(back.value->target, f.target);
+  EXPECT_EQ(back.value->signature, f.signature);
+  EXPECT_NE(load_finding("fixtures/cases/behaviour/capacity.min-size.missed-by-one.json").error.find("not an essconf finding"),
+            std::string::npos);
+}
+
+// Findings that break the same clause the same way share a signature.
+TEST(Finding, SignatureBlursIdsAndNumbers) {
+  runner::CaseResult a, b;
+  a.verdict.kind = b.verdict.kind = runner::VerdictKind::fail;
+  a.verdict.clauses = b.verdict.clauses = {"error.instance-not-found"};
+  a.verdict.findings = {{runner::VerdictKind::fail, "error.instance-not-found", "404 InvalidInstanceId.NotFound \"Instance \\\"i-1\\\"\"", "200 success"}};
+  b.verdict.findings = {{runner::VerdictKind::fail, "error.instance-not-found", "404 InvalidInstanceId.NotFound \"Instance \\\"i-2\\\"\"", "200 success"}};
+  EXPECT_EQ(signature_of(a), signature_of(b));
+}
+
+}  // namespace
+}  // namespace essconf::fuzzing
