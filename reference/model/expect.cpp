@@ -141,6 +141,19 @@ wire::ParamList request_params(const wire::HttpRequest& req) {
 }
 
 Expectation expect(const World& world, const wire::HttpRequest& request, Profile profile, const Context& context) {
+  if (!wire::is_wellformed_http(request)) {
+    // Not HTTP: no RPC rule applies; the server only has to refuse it properly.
+    Expectation e;
+    e.malformed_http = true;
+    e.formats = {wire::Format::json, wire::Format::xml};
+    e.reference.status = 400;
+    e.reference.code = "InvalidParameter";
+    e.reference.message = "The request is not well-formed HTTP.";
+    e.reference.clauses = {clause::kNoServerError};
+    e.outcomes.push_back(error_outcome({}, Grade::pass, {clause::kNoServerError}, "the request is not well-formed HTTP"));
+    e.clauses = {clause::kNoServerError, clause::kRejectedUnchanged};
+    return e;
+  }
   const wire::ParamList sent = request_params(request);
   const std::vector<ParamMap> maps = readings(sent);
   std::vector<Analysis> analyses;

@@ -80,6 +80,9 @@ struct Expectation {
   std::vector<wire::Format> formats;
   // Every clause this request exercises, sorted, for coverage and reports.
   std::vector<std::string_view> clauses;
+  // The bytes are not well-formed HTTP: any 4xx, with any body, or closing
+  // the connection, is a proper answer (robust.no-server-error).
+  bool malformed_http = false;
 
   bool allows_success() const;
   // How an observed answer grades: pass, deviation, or nullopt for a fail.

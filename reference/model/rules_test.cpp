@@ -269,6 +269,10 @@ std::vector<Scenario> scenarios() {
   s.push_back({.name = "PutRejected", .clause = clause::kMethods, .request = Req().method("PUT"), .status = 400,
                .code = "UnsupportedHTTPMethod", .answers = {{405, "x", "y", kPass}, kServerError},
                .successes = {{{"i-auto1"}, kFail}}});
+  s.push_back({.name = "NotHttpIsRefusedAnyWay", .clause = clause::kNoServerError, .request = Req().method("D=LETE"),
+               .status = 400, .code = "InvalidParameter",
+               .answers = {{400, "", "", kPass}, {431, "x", "{\"error\":\"bad method\"}", kPass}, kServerError},
+               .successes = {{{"i-auto1"}, kFail}}});
   s.push_back({.name = "PostFormAccepted", .clause = clause::kMethods, .request = Req().form(), .removed = {"i-auto1"}});
   s.push_back({.name = "PostQueryAccepted", .clause = clause::kMethods, .request = Req().method("POST"),
                .removed = {"i-auto1"}});

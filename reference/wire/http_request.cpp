@@ -92,6 +92,29 @@ std::string curl_header_arg(const Header& h) {
 
 }  // namespace
 
+namespace {
+// RFC 9110 5.6.2 tchar.
+bool is_token(std::string_view s) noexcept {
+  if (s.empty()) return false;
+  for (const char c : s) {
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!alnum && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+}  // namespace
+
+bool is_wellformed_http(const HttpRequest& request) noexcept {
+  if (!is_token(request.method) || request.target.empty()) return false;
+  for (const char c : request.target)
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) return false;
+  for (const Header& h : request.headers) {
+    if (!is_token(h.name)) return false;
+    if (h.value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) return false;
+  }
+  return true;
+}
+
 bool ascii_iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {

@@ -30,6 +30,12 @@ struct HttpRequest {
   bool has_form_body() const noexcept;
 };
 
+// Whether the request is well-formed HTTP/1.1 (RFC 9110/9112): the method
+// and header names are tokens, the target has no whitespace or control
+// characters, header values have no CR, LF or NUL. A server may answer
+// anything else with a bare 400 or by closing the connection.
+bool is_wellformed_http(const HttpRequest& request) noexcept;
+
 // ASCII case-insensitive equality (header names, Format values).
 bool ascii_iequals(std::string_view a, std::string_view b) noexcept;
 

@@ -194,3 +194,33 @@ TEST(ToCurl, RoundTripsThroughPosixShell) {
 
 }  // namespace
 }  // namespace essconf::wire
+
+namespace essconf::wire {
+namespace {
+
+TEST(WellformedHttp, TokensTargetsAndHeaderValues) {
+  HttpRequest ok;
+  ok.method = "GET";
+  ok.target = "/?Action=RemoveInstances";
+  ok.headers = {{"Host", "x"}, {"X-Odd_Name!", "v a l u e"}};
+  EXPECT_TRUE(is_wellformed_http(ok));
+  for (const char* method : {"D=LETE", "", "GE T", "G\x01T", "GET/"}) {
+    HttpRequest r = ok;
+    r.method = method;
+    EXPECT_FALSE(is_wellformed_http(r)) << method;
+  }
+  for (const char* target : {"", "/a b", "/\x7F", "/\t"}) {
+    HttpRequest r = ok;
+    r.target = target;
+    EXPECT_FALSE(is_wellformed_http(r)) << target;
+  }
+  HttpRequest bad_name = ok;
+  bad_name.headers.push_back({"Bad Name", "v"});
+  EXPECT_FALSE(is_wellformed_http(bad_name));
+  HttpRequest bad_value = ok;
+  bad_value.headers.push_back({"X", "a\r\nInjected: 1"});
+  EXPECT_FALSE(is_wellformed_http(bad_value));
+}
+
+}  // namespace
+}  // namespace essconf::wire

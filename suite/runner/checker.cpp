@@ -178,6 +178,11 @@ Verdict check(const CheckInput& in, const Observation& o) {
 
   if (o.status >= 500) {
     f.fail(clause::kNoServerError, describe(e.reference), fmt::format("{} (a server error)", o.status));
+  } else if (e.malformed_http) {
+    // Not HTTP: any 4xx will do, whatever its body; the World must not move.
+    if (o.status < 400) f.fail(clause::kNoServerError, "a 4xx refusal of bytes that are not HTTP", std::to_string(o.status));
+    else outcome_clauses = {clause::kNoServerError};
+    expected_after = in.world_before;
   } else if (success) {
     check_body(e, o, body, true, f);
     const auto activity_id = body.field("ScalingActivityId");
@@ -261,7 +266,7 @@ Verdict check(const CheckInput& in, const Observation& o) {
         }
       }
       if (!outcome_grade && best) diff_worlds(*best, observed, in.world_before, clause::kRemovedExactly, f);
-    } else if (!success) {
+    } else if (!success || e.malformed_http) {
       model::World expected = in.world_before;
       if (in.complete_activities) model::complete_activities(expected);
       const model::World observed = comparable(*o.world_after, in.world_before);

@@ -92,6 +92,19 @@ TEST(Checker, ServerErrorFailsNoServerError) {
   EXPECT_EQ(v.clauses.front(), "robust.no-server-error");
 }
 
+TEST(Checker, NotHttpNeedsOnlyA4xx) {
+  const model::World w = base_world();
+  const auto req = Req().method("D=LETE").build();
+  const auto e = model::expect(w, req, model::Profile::spec, {kNow, 0, nullptr});
+  ASSERT_TRUE(e.malformed_http);
+  EXPECT_EQ(check({e, w, false}, {400, {{"Content-Type", "application/json"}}, R"({"error":"bad method"})", w}).kind,
+            VerdictKind::pass);
+  model::World changed = w;
+  changed.group("asg-main")->members.pop_back();
+  EXPECT_EQ(check({e, w, false}, {400, {}, "", changed}).kind, VerdictKind::fail);
+  EXPECT_EQ(check({e, w, false}, {200, {}, "", w}).kind, VerdictKind::fail);
+}
+
 TEST(Checker, GarbageBodyFails) {
   model::World w = base_world();
   w.group("asg-main")->min_size = 4;

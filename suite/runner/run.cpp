@@ -121,6 +121,24 @@ class CaseRunner {
       r.requests.push_back(wire::to_http_bytes(request));
       r.curl = wire::to_curl(request, o_.target.origin());
       const client::Exchange x = api_.send(request, deadline_);
+      if (x.error == client::TransportError::reset && expectation->malformed_http) {
+        // Closing on bytes that are not HTTP is a proper answer: check only that nothing moved.
+        auto after = fixture_.get_world();
+        if (!after.value) return error_verdict(after.error);
+        r.world_after = model::to_json(*after.value);
+        r.expectation = model::to_json(*expectation);
+        Verdict v;
+        if (!(comparable(*after.value, world) == comparable(world, world))) {
+          v.kind = VerdictKind::fail;
+          v.clauses = {std::string(model::clause::kRejectedUnchanged)};
+          v.findings.push_back({VerdictKind::fail, v.clauses.front(), "the World unchanged", "another World"});
+          v.summary = "the target closed the connection on bytes that are not HTTP, but changed the World";
+        } else {
+          v.clauses = {std::string(model::clause::kNoServerError)};
+          v.summary = "closed the connection on bytes that are not HTTP, as allowed";
+        }
+        return v;
+      }
       if (x.error != client::TransportError::none)
         return error_verdict(fmt::format("the target {}{}", client::describe(x.error), x.error_detail.empty() ? "" : ": " + x.error_detail));
       observed = {x.status, x.headers, x.body, std::nullopt};
