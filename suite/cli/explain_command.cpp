@@ -11,6 +11,7 @@
 #include "reference/model/expectation_json.hpp"
 #include "reference/model/model.hpp"
 #include "suite/runner/case.hpp"
+#include "suite/runner/files.hpp"
 #include "suite/cli/commands.hpp"
 
 namespace essconf::cli {
@@ -27,18 +28,6 @@ struct ExplainOptions {
   std::int64_t now = 0;
 };
 
-// Reads a whole file; on failure prints "FILE: reason" and returns false.
-bool read_file(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << fmt::format("essconf: {}: cannot read the file\n", path);
-    return false;
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return true;
-}
 
 std::int64_t clock_now(std::int64_t given) {
   return given != 0 ? given
@@ -64,9 +53,12 @@ int run_case(const ExplainOptions& o) {
 
 int run(const ExplainOptions& o) {
   if (!o.case_file.empty()) return run_case(o);
-  std::string text;
-  if (!read_file(o.world_file, text)) return 2;
-  const auto parsed = model::parse_world(text);
+  const auto text = runner::read_file(o.world_file);
+  if (!text) {
+    std::cerr << fmt::format("essconf: {}: cannot read the file\n", o.world_file);
+    return 2;
+  }
+  const auto parsed = model::parse_world(*text);
   if (!parsed.world) {
     std::cerr << fmt::format("essconf: {}: {}: {}\n", o.world_file, parsed.path, parsed.error);
     return 2;

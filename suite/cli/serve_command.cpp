@@ -11,6 +11,7 @@
 #include "reference/server/http_server.hpp"
 #include "reference/server/service.hpp"
 #include "suite/cli/commands.hpp"
+#include "suite/runner/files.hpp"
 
 namespace essconf::cli {
 
@@ -67,14 +68,12 @@ int run(const ServeOptions& o) {
   std::string text = kDemoWorldJson;
   std::string source = "the demo World";
   if (!o.world_file.empty()) {
-    std::ifstream in(o.world_file, std::ios::binary);
-    if (!in) {
+    const auto read = runner::read_file(o.world_file);
+    if (!read) {
       std::cerr << fmt::format("essconf serve: {}: cannot read the file\n", o.world_file);
       return 2;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    text = ss.str();
+    text = *read;
     source = o.world_file;
   }
   auto parsed = model::parse_world(text);

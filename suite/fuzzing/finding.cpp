@@ -1,5 +1,7 @@
 #include "suite/fuzzing/finding.hpp"
 
+#include "suite/runner/files.hpp"
+
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -51,12 +53,10 @@ std::string finding_to_json(const Finding& f) {
 
 FindingLoad load_finding(const std::string& file) {
   FindingLoad out;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return {std::nullopt, file + ": cannot read the file"};
-  std::stringstream ss;
-  ss << in.rdbuf();
+  const auto text = runner::read_file(file);
+  if (!text) return {std::nullopt, file + ": cannot read the file"};
   boost::system::error_code ec;
-  const json::value doc = json::parse(ss.str(), ec);
+  const json::value doc = json::parse(*text, ec);
   const json::object* o = ec ? nullptr : doc.if_object();
   const json::value* schema = o ? o->if_contains("schema") : nullptr;
   if (o == nullptr || schema == nullptr || !schema->is_string() || schema->get_string() != "essconf-finding/1")

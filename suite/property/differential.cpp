@@ -12,6 +12,7 @@
 
 #include "suite/property/generators.hpp"
 #include "suite/property/properties.hpp"
+#include "suite/property/rc_result.hpp"
 
 namespace essconf::property {
 namespace {
@@ -29,8 +30,6 @@ bool acceptable(const runner::CaseResult& r, model::Profile profile) {
 }
 
 }  // namespace
-
-std::string describe_failure(const rc::detail::TestResult& result);
 
 PropertyResult check_differential(const PropertyOptions& o) {
   PropertyResult out;
@@ -64,22 +63,18 @@ PropertyResult check_differential(const PropertyOptions& o) {
   meta.id = out.name;
   meta.description = "the target's answers to generated requests are ones the model allows";
   const auto result = rc::detail::checkTestable(property, meta, params);
-  if (result.template is<rc::detail::SuccessResult>()) {
-    const auto* ok = &result.template get<rc::detail::SuccessResult>();
-    out.passed = true;
-    out.runs = ok->numSuccess;
-    for (const auto& [tags, n] : ok->distribution) {
+  const rc::detail::FailureResult* bad = take_result(result, out);
+  if (out.passed) {
+    for (const auto& [tags, n] : result.template get<rc::detail::SuccessResult>().distribution) {
       std::string tag = tags.empty() ? "" : tags.front();
       if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"') tag = tag.substr(1, tag.size() - 2);  // RC_TAG quotes strings
       out.distribution.emplace_back(tag, n);
     }
-    out.summary = fmt::format("{} generated cases, every answer allowed by the model", ok->numSuccess);
-  } else if (result.template is<rc::detail::FailureResult>()) {
-    const auto* bad = &result.template get<rc::detail::FailureResult>();
-    out.runs = bad->numSuccess;
+    out.summary = fmt::format("{} generated cases, every answer allowed by the model", out.runs);
+  } else if (bad != nullptr) {
     if (last_failure) {
       out.clause = last_failure->verdict.clauses.empty() ? out.clause : last_failure->verdict.clauses.front();
-      out.summary = fmt::format("after {} passing cases, a generated case fails (shrunk): {}", bad->numSuccess,
+      out.summary = fmt::format("after {} passing cases, a generated case fails (shrunk): {}", out.runs,
                                 last_failure->verdict.summary);
       std::ostringstream d;
       d << "Minimal case (save as fixtures/cases/<family>/<id>.json to keep it):\n";
@@ -97,18 +92,10 @@ PropertyResult check_differential(const PropertyOptions& o) {
     } else {
       out.summary = "the property failed: " + bad->description;
     }
-  } else {
-    out.summary = describe_failure(result);
   }
   out.http_requests = session.http_requests();
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
-}
-
-std::string describe_failure(const rc::detail::TestResult& result) {
-  std::ostringstream os;
-  rc::detail::printResultMessage(result, os);
-  return os.str();
 }
 
 }  // namespace essconf::property

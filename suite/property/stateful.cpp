@@ -15,12 +15,11 @@
 #include "reference/model/model.hpp"
 #include "suite/property/generators.hpp"
 #include "suite/property/properties.hpp"
+#include "suite/property/rc_result.hpp"
 #include "suite/runner/checker.hpp"
 #include "suite/runner/fixture_driver.hpp"
 
 namespace essconf::property {
-
-std::string describe_failure(const rc::detail::TestResult& result);
 
 namespace {
 
@@ -188,23 +187,17 @@ PropertyResult check_stateful(const PropertyOptions& o) {
   rc::detail::TestMetadata meta;
   meta.id = out.name;
   const auto result = rc::detail::checkTestable(property, meta, params);
-  if (result.template is<rc::detail::SuccessResult>()) {
-    out.passed = true;
-    out.runs = result.template get<rc::detail::SuccessResult>().numSuccess;
-    out.summary = fmt::format("{} command sequences, every step allowed by the model", out.runs);
-  } else if (result.template is<rc::detail::FailureResult>()) {
-    const auto& bad = result.template get<rc::detail::FailureResult>();
-    out.runs = bad.numSuccess;
-    out.summary = fmt::format("after {} passing sequences, a sequence fails (shrunk to a minimal one)", bad.numSuccess);
+  if (const rc::detail::FailureResult* bad = take_result(result, out)) {
+    out.summary = fmt::format("after {} passing sequences, a sequence fails (shrunk to a minimal one)", out.runs);
     std::ostringstream d;
     d << "Minimal sequence:\n";
-    for (const auto& [name, value] : bad.counterExample) d << value << "\n";
+    for (const auto& [name, value] : bad->counterExample) d << value << "\n";
     d << "\nThe failing step:\n" << target.last_failure << "\n";
     d << fmt::format("\nReplay: essconf run --target URL --skip-catalog --seed {} --property-runs {}\n", o.run.seed,
                      o.differential_runs);
     out.detail = d.str();
-  } else {
-    out.summary = describe_failure(result);
+  } else if (out.passed) {
+    out.summary = fmt::format("{} command sequences, every step allowed by the model", out.runs);
   }
   out.http_requests = target.api.requests_sent() + target.fixture_client.requests_sent();
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -1,5 +1,7 @@
 #include "suite/runner/baseline.hpp"
 
+#include "suite/runner/files.hpp"
+
 #include <fnmatch.h>
 
 #include <fstream>
@@ -23,15 +25,13 @@ bool needs_excuse(const CaseResult& c, bool strict) {
 
 BaselineLoad load_baseline(const std::string& file) {
   BaselineLoad out;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
+  const auto text = read_file(file);
+  if (!text) {
     out.error = file + ": cannot read the file";
     return out;
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
   boost::system::error_code ec;
-  const auto doc = boost::json::parse(ss.str(), ec);
+  const auto doc = boost::json::parse(*text, ec);
   if (ec) {
     out.error = fmt::format("{}: not valid JSON: {}", file, ec.message());
     return out;

@@ -12,6 +12,7 @@
 #include "reference/model/catalog.hpp"
 #include "reference/model/model.hpp"
 #include "reference/wire/signature.hpp"
+#include "suite/runner/files.hpp"
 
 namespace essconf::runner {
 namespace {
@@ -173,11 +174,9 @@ std::vector<std::string> Case::needs() const {
 }
 
 CaseLoad load_case(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return {std::nullopt, file + ": cannot read the file"};
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_case(ss.str(), file);
+  const auto text = read_file(file);
+  if (!text) return {std::nullopt, file + ": cannot read the file"};
+  return parse_case(*text, file);
 }
 
 CaseLoad parse_case(std::string_view text, const std::string& file) {

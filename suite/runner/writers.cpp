@@ -292,6 +292,14 @@ std::string terminal_report(const RunResult& r, bool colour) {
   return out + "\n" + summary_line(r) + "\n";
 }
 
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 std::string write_file_atomically(const std::string& path, const std::string& content) {
   const std::filesystem::path target(path);
   std::error_code ec;

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "suite/runner/files.hpp"
 #include "suite/runner/run.hpp"
 
 namespace essconf::runner {
@@ -15,9 +16,5 @@ std::string junit_xml(const RunResult& result);
 std::string terminal_report(const RunResult& result, bool colour);
 // "N cases: ... ; R HTTP requests in T s" alone.
 std::string summary_line(const RunResult& result);
-
-// Writes `content` to `path` atomically (a temporary file renamed over it).
-// Returns "" or the problem ("FILE: reason").
-std::string write_file_atomically(const std::string& path, const std::string& content);
 
 }  // namespace essconf::runner

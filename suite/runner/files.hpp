@@ -1,0 +1,16 @@
+// Whole-file reads and atomic writes, for every file essconf takes or writes.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace essconf::runner {
+
+// The file's bytes, or nullopt when it cannot be read.
+std::optional<std::string> read_file(const std::string& path);
+
+// Writes `content` to `path` atomically (a temporary file renamed over it).
+// Returns "" or the problem ("FILE: reason").
+std::string write_file_atomically(const std::string& path, const std::string& content);
+
+}  // namespace essconf::runner
