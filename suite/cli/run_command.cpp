@@ -1,11 +1,13 @@
-// `essconf run`: the conformance run. Without --target it starts the
-// embedded reference server on a free loopback port and runs against it.
+// `essconf run`: the conformance run. Each --target ([LABEL=]URL, or
+// `reference` for the embedded reference server on a free loopback port) gets
+// the same seeded cases in turn; without --target, the embedded reference.
 #include <fnmatch.h>
 #include <unistd.h>
 
 #include <cstdlib>
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 #include <random>
 #include <iostream>
@@ -28,12 +30,15 @@
 #ifndef ESSCONF_CASES_DIR
 #define ESSCONF_CASES_DIR "fixtures/cases"
 #endif
+#ifndef ESSCONF_SOURCE_DIR
+#define ESSCONF_SOURCE_DIR ""
+#endif
 
 namespace essconf::cli {
 namespace {
 
 struct RunCliOptions {
-  std::string target;
+  std::vector<std::string> targets;
   std::string fixture_url;
   std::string profile = "spec";
   std::vector<std::string> filters;
@@ -78,50 +83,60 @@ bool parse_shard(const std::string& s, int& i, int& n) {
   }
 }
 
-int run(const RunCliOptions& o) {
-  auto loaded = runner::load_cases(o.cases_dir);
-  if (!loaded.errors.empty()) {
-    for (const auto& e : loaded.errors) std::cerr << "essconf run: " << e << "\n";
-    return 2;
-  }
-  std::optional<runner::Baseline> baseline;
-  if (!o.baseline.empty()) {
-    auto b = runner::load_baseline(o.baseline);
-    if (!b.value) {
-      std::cerr << "essconf run: " << b.error << "\n";
-      return 2;
-    }
-    baseline = std::move(b.value);
-  }
-  int shard_i = 1, shard_n = 1;
-  if (!o.shard.empty() && !parse_shard(o.shard, shard_i, shard_n)) {
-    std::cerr << fmt::format("essconf run: --shard \"{}\": expected i/n with 1 <= i <= n\n", o.shard);
-    return 2;
-  }
-  std::vector<runner::Case> cases;
-  std::size_t index = 0;
-  for (auto& c : loaded.cases) {
-    if (!selected(c, o.filters)) continue;
-    if (index++ % static_cast<std::size_t>(shard_n) == static_cast<std::size_t>(shard_i - 1)) cases.push_back(std::move(c));
-  }
-  if (o.shuffle) std::shuffle(cases.begin(), cases.end(), std::mt19937_64(o.seed));
-  if (o.list) {
-    for (const auto& c : cases) {
-      std::string clauses;
-      for (const auto& cl : c.clauses) clauses += (clauses.empty() ? "" : ",") + cl;
-      std::cout << fmt::format("{:<60} {}\n", c.id, clauses);
-    }
-    std::cout << cases.size() << " cases\n";
-    return 0;
-  }
-  if (o.skip_catalog) cases.clear();
-  if (cases.empty() && !o.skip_catalog) {
-    std::cerr << "essconf run: no case matches the filters\n";
-    return 2;
-  }
+// One --target: "[LABEL=]URL" or "[LABEL=]reference".
+struct TargetSpec {
+  std::string label;
+  std::string url;  // "" for the embedded reference server
+};
 
+bool valid_label(const std::string& s) {
+  return !s.empty() && s.size() <= 64 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; }) &&
+         s != "." && s != "..";
+}
+
+std::optional<TargetSpec> parse_target(const std::string& text, std::string& error) {
+  TargetSpec t;
+  std::string rest = text;
+  // A label precedes the first '=' when that '=' comes before any "://".
+  const auto eq = text.find('=');
+  if (eq != std::string::npos && eq < text.find("://")) {
+    t.label = text.substr(0, eq);
+    rest = text.substr(eq + 1);
+    if (!valid_label(t.label)) {
+      error = "a label is 1 to 64 letters, digits, '-', '_' or '.'";
+      return std::nullopt;
+    }
+  }
+  if (rest == "reference") {
+    if (t.label.empty()) t.label = "reference";
+    return t;
+  }
+  auto url = client::parse_url(rest, error);
+  if (!url) return std::nullopt;
+  t.url = rest;
+  if (t.label.empty()) {
+    t.label = url->host + "-" + std::to_string(url->port);
+    for (char& c : t.label)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') c = '_';
+  }
+  return t;
+}
+
+// FILE with "-LABEL" before its extension: one JUnit file per target.
+std::string per_target_file(const std::string& file, const std::string& label) {
+  const auto slash = file.find_last_of('/');
+  const auto dot = file.find_last_of('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return file + "-" + label;
+  return file.substr(0, dot) + "-" + label + file.substr(dot);
+}
+
+// Runs the cases and the property phase against one target; prints its
+// report; writes its files. Returns the exit status of this target alone.
+int run_target(const RunCliOptions& o, const TargetSpec& spec, bool several, const std::vector<runner::Case>& cases,
+               const std::optional<runner::Baseline>& baseline, bool property_phase, const std::string& shard) {
   std::unique_ptr<EmbeddedServer> embedded;
-  std::string target = o.target;
+  std::string target = spec.url;
   if (target.empty()) {
     try {
       embedded = std::make_unique<EmbeddedServer>();
@@ -156,7 +171,9 @@ int run(const RunCliOptions& o) {
   ro.run_timeout = std::chrono::seconds(o.run_timeout_s);
 
   runner::RunResult result = runner::run_cases(cases, ro);
-  if (o.property_runs > 0 && result.run_error.empty()) {
+  result.label = spec.label;
+  result.shard = shard;
+  if (property_phase && result.run_error.empty()) {
     // RapidCheck prints its global configuration when it starts; make it name
     // this run's seed (the properties use --seed, not RapidCheck's own).
     const std::string rc_params = fmt::format("seed={}", o.seed);
@@ -175,6 +192,7 @@ int run(const RunCliOptions& o) {
   }
   std::optional<runner::BaselineReport> known;
   if (baseline) known = runner::apply_baseline(result, *baseline, model::format_timestamp(std::time(nullptr)).substr(0, 10));
+  if (several) std::cout << fmt::format("\n== target {} ==\n", spec.label);
   std::cout << runner::terminal_report(result, isatty(STDOUT_FILENO) != 0) << std::flush;
   if (known) {
     std::cout << fmt::format("baseline {}: {} known failure(s) excused\n", o.baseline, known->excused.size());
@@ -186,16 +204,20 @@ int run(const RunCliOptions& o) {
       std::cout << fmt::format("  matches no case of this run: {}\n", e.case_glob);
   }
   int status = 0;
-  if (!o.out_dir.empty())
-    if (auto e = runner::write_file_atomically(o.out_dir + "/results.json", runner::results_json(result)); !e.empty()) {
+  if (!o.out_dir.empty()) {
+    const std::string file = o.out_dir + (several ? "/" + spec.label : "") + "/results.json";
+    if (auto e = runner::write_file_atomically(file, runner::results_json(result)); !e.empty()) {
       std::cerr << "essconf run: " << e << "\n";
       status = 2;
     }
-  if (!o.junit.empty())
-    if (auto e = runner::write_file_atomically(o.junit, runner::junit_xml(result)); !e.empty()) {
+  }
+  if (!o.junit.empty()) {
+    const std::string file = several ? per_target_file(o.junit, spec.label) : o.junit;
+    if (auto e = runner::write_file_atomically(file, runner::junit_xml(result)); !e.empty()) {
       std::cerr << "essconf run: " << e << "\n";
       status = 2;
     }
+  }
   if (!result.run_error.empty()) return 2;
   if (status != 0) return status;
   const auto n = result.counts();
@@ -207,12 +229,87 @@ int run(const RunCliOptions& o) {
   return conformant ? 0 : 1;
 }
 
+int run(const RunCliOptions& o) {
+  std::vector<TargetSpec> targets;
+  for (const auto& text : o.targets.empty() ? std::vector<std::string>{"reference"} : o.targets) {
+    std::string error;
+    auto t = parse_target(text, error);
+    if (!t) {
+      std::cerr << fmt::format("essconf run: --target \"{}\": {}\n", text, error);
+      return 2;
+    }
+    for (const auto& other : targets)
+      if (other.label == t->label) {
+        std::cerr << fmt::format("essconf run: two targets are labelled \"{}\"; name them with --target LABEL=URL\n", t->label);
+        return 2;
+      }
+    targets.push_back(*t);
+  }
+  if (targets.size() > 1 && !o.fixture_url.empty()) {
+    std::cerr << "essconf run: --fixture-url names one target's fixture protocol; with several targets each serves its own\n";
+    return 2;
+  }
+  auto loaded = runner::load_cases(o.cases_dir);
+  if (!loaded.errors.empty()) {
+    for (const auto& e : loaded.errors) std::cerr << "essconf run: " << e << "\n";
+    return 2;
+  }
+  std::optional<runner::Baseline> baseline;
+  if (!o.baseline.empty()) {
+    auto b = runner::load_baseline(o.baseline);
+    if (!b.value) {
+      std::cerr << "essconf run: " << b.error << "\n";
+      return 2;
+    }
+    baseline = std::move(b.value);
+  }
+  int shard_i = 1, shard_n = 1;
+  if (!o.shard.empty() && !parse_shard(o.shard, shard_i, shard_n)) {
+    std::cerr << fmt::format("essconf run: --shard \"{}\": expected i/n with 1 <= i <= n\n", o.shard);
+    return 2;
+  }
+  // The catalog's files are named as in the repository (fixtures/cases/...), wherever it was built.
+  const std::string source_dir = std::string(ESSCONF_SOURCE_DIR) + "/";
+  for (auto& c : loaded.cases)
+    if (source_dir.size() > 1 && c.file.starts_with(source_dir)) c.file = c.file.substr(source_dir.size());
+  std::vector<runner::Case> cases;
+  std::size_t index = 0;
+  for (auto& c : loaded.cases) {
+    if (!selected(c, o.filters)) continue;
+    if (index++ % static_cast<std::size_t>(shard_n) == static_cast<std::size_t>(shard_i - 1)) cases.push_back(std::move(c));
+  }
+  if (o.shuffle) std::shuffle(cases.begin(), cases.end(), std::mt19937_64(o.seed));
+  if (o.list) {
+    for (const auto& c : cases) {
+      std::string clauses;
+      for (const auto& cl : c.clauses) clauses += (clauses.empty() ? "" : ",") + cl;
+      std::cout << fmt::format("{:<60} {}\n", c.id, clauses);
+    }
+    std::cout << cases.size() << " cases\n";
+    return 0;
+  }
+  if (o.skip_catalog) cases.clear();
+  if (cases.empty() && !o.skip_catalog) {
+    std::cerr << "essconf run: no case matches the filters\n";
+    return 2;
+  }
+  // The property phase is not split into slices: slice 1 of n runs it.
+  const bool property_phase = o.property_runs > 0 && shard_i == 1;
+  const std::string shard = shard_n > 1 ? fmt::format("{}/{}", shard_i, shard_n) : "";
+  int status = 0;
+  for (const auto& t : targets)
+    status = std::max(status, run_target(o, t, targets.size() > 1, cases, baseline, property_phase, shard));
+  return status;
+}
+
 }  // namespace
 
 void add_run_command(CLI::App& app, int& exit_status) {
   auto o = std::make_shared<RunCliOptions>();
   auto* cmd = app.add_subcommand("run", "Run the conformance catalog against a target (default: the embedded reference)");
-  cmd->add_option("--target", o->target, "Target base URL, e.g. http://127.0.0.1:8080 (default: embedded reference server)");
+  cmd->add_option("--target", o->targets,
+                  "[LABEL=]URL of a target, e.g. vendor=http://127.0.0.1:8080, or [LABEL=]reference for the embedded "
+                  "reference server (repeatable: each gets the same cases; default: reference)");
   cmd->add_option("--fixture-url", o->fixture_url, "Fixture protocol base URL (default: the target's)");
   cmd->add_option("--profile", o->profile, "spec (every reading the ledger allows) or strict (the reference's choices)")
       ->check(CLI::IsMember({"spec", "strict"}))
@@ -220,8 +317,8 @@ void add_run_command(CLI::App& app, int& exit_status) {
   cmd->add_option("--filter", o->filters, "Only cases whose id or a clause matches this glob (repeatable)");
   cmd->add_option("--shard", o->shard, "Run slice i of n (i/n)");
   cmd->add_option("--seed", o->seed, "Seed for nonces")->capture_default_str();
-  cmd->add_option("--out", o->out_dir, "Write DIR/results.json (docs/results.md)");
-  cmd->add_option("--junit", o->junit, "Write JUnit XML to FILE");
+  cmd->add_option("--out", o->out_dir, "Write DIR/results.json (docs/results.md); with several targets DIR/LABEL/results.json");
+  cmd->add_option("--junit", o->junit, "Write JUnit XML to FILE; with several targets FILE-LABEL.xml for each");
   cmd->add_option("--baseline", o->baseline, "Known deviations: {\"entries\":[{\"case\":GLOB,\"reason\":..,\"expires\":YYYY-MM-DD}]}");
   auto* key_id = cmd->add_option("--access-key-id", o->access_key_id, "Sign every unsigned request with this key (v1 HMAC-SHA1)");
   auto* key_secret = cmd->add_option("--access-key-secret", o->access_key_secret, "The key's secret");

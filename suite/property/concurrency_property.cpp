@@ -10,7 +10,7 @@ namespace essconf::property {
 PropertyResult check_concurrency_property(const PropertyOptions& o) {
   PropertyResult out;
   out.name = "property.concurrency";
-  out.clause = "atomic.concurrent-min-size";
+  out.clause = "atomic.concurrent-min-size";  // when it fails: the first failing round's (linearizability.hpp)
   out.seed = o.run.seed;
   ConcurrencyOptions c;
   c.run = o.run;
@@ -31,6 +31,7 @@ PropertyResult check_concurrency_property(const PropertyOptions& o) {
     return out;
   }
   const ConcurrencyRound& r = report.failures.front();
+  if (!r.result.clause.empty()) out.clause = r.result.clause;
   out.summary = fmt::format("{} of {} rounds are not linearizable: {}", report.failures.size(), report.rounds_run,
                             r.result.explanation);
   std::string d = fmt::format("Round {} (seed {}). World before:\n{}\n\nHistory (client, invoked..returned ns, answer):\n",

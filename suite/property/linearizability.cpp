@@ -18,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include "reference/model/clause_ids.hpp"
 #include "reference/model/model.hpp"
 #include "suite/runner/checker.hpp"
 
@@ -190,7 +191,7 @@ class Search {
     if (r.linearizable) {
       r.order = witness_;
     } else {
-      r.explanation = explain();
+      r.explanation = explain(r.clause);
     }
     return r;
   }
@@ -299,7 +300,18 @@ class Search {
     return undo();
   }
 
-  std::string explain() const {
+  // Whether a call answered with an error names `instance_id` in an InstanceId.N.
+  bool refused_call_named(const std::string& instance_id) const {
+    for (const auto& op : h_) {
+      if (op.indeterminate || is_success(op)) continue;
+      for (const auto& p : model::request_params(op.request).params)
+        if (p.name.starts_with("InstanceId.") && p.value == instance_id) return true;
+    }
+    return false;
+  }
+
+  std::string explain(std::string& clause) const {
+    clause = std::string(model::clause::kConcurrentMinSize);
     const std::size_t n = h_.size();
     const std::size_t unanswered = n - determinate_;
     const std::string calls = fmt::format("{} call{}{}", n, n == 1 ? "" : "s",
@@ -309,6 +321,13 @@ class Search {
              describe_world_diff(*complete_world_, target_);
     }
     if (complete_world_) {
+      // Members gone that the explained World still has, named by a refused
+      // call: a refusal that changed the World (atomic.rejected-unchanged).
+      for (const auto& g : complete_world_->groups) {
+        const model::ScalingGroup* shown = target_.group(g.id);
+        for (const auto& member : g.members)
+          if (shown && !shown->member(member.id) && refused_call_named(member.id)) clause = std::string(model::clause::kRejectedUnchanged);
+      }
       return fmt::format(
           "every answer of the {} is explained by some order{}, but no such order ends in the World the target "
           "shows afterwards: {}",
@@ -321,6 +340,8 @@ class Search {
     // Successes the model refuses first (they say most), then errors, then
     // the calls real time holds back.
     std::vector<std::pair<int, std::string>> reasons;
+    bool refused_success = false;  // some success the model does not allow
+    std::string refusal_clause;    // the clause of the first refusal the model does not allow
     for (std::size_t j : by_invocation_) {
       const Operation& op = h_[j];
       if (op.indeterminate || test(best_placed_, j)) continue;
@@ -343,7 +364,10 @@ class Search {
         answer += fmt::format(" (Message \"{}\")", op.message);
       reasons.emplace_back(is_success(op) ? 0 : 1, fmt::format("{} answered {} but the model allows {}", describe_call(h_, j),
                                                                answer, describe_allowed(e)));
+      if (is_success(op)) refused_success = true;
+      else if (const auto c = model::documented_error_clause(op.code); c && refusal_clause.empty()) refusal_clause = *c;
     }
+    if (!refused_success && !refusal_clause.empty()) clause = refusal_clause;
     std::stable_sort(reasons.begin(), reasons.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     constexpr std::size_t kShown = 4;
     for (std::size_t i = 0; i < reasons.size() && i < kShown; ++i) out += "; " + reasons[i].second;

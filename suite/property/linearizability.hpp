@@ -39,6 +39,12 @@ struct LinearizabilityResult {
   // When not: a sentence for a person, naming the calls that cannot be
   // placed (with their answers) and the longest prefix that could.
   std::string explanation;
+  // When not: the clause the history breaks. A refusal's own clause (say
+  // capacity.min-size for IncorrectCapacity.MinSize) when only refusals the
+  // model does not allow keep the calls from being placed: a rule broken call
+  // by call; atomic.rejected-unchanged when every answer is explained but
+  // the World lacks members a refused call named; else atomic.concurrent-min-size.
+  std::string clause;
   std::size_t states_explored = 0;
 };
 

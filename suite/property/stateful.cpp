@@ -41,7 +41,8 @@ struct Target {
   runner::FixtureDriver fixture;
   std::set<std::string, std::less<>> used_nonces;
   std::uint64_t nonce_counter = 0;
-  std::string last_failure;  // the failing step, for the report
+  std::string last_failure;         // the failing step, for the report
+  std::string last_failure_clause;  // its verdict's first clause ("" when it failed otherwise)
 
   model::World read() {
     auto w = fixture.get_world();
@@ -52,8 +53,9 @@ struct Target {
     if (const std::string e = fixture.put_world(w); !e.empty()) fail(e);
     used_nonces.clear();  // PUT replaces all state, nonces included
   }
-  void fail(std::string what) {
+  void fail(std::string what, std::string clause = "") {
     last_failure = what;
+    last_failure_clause = std::move(clause);
     RC_FAIL(what);
   }
 };
@@ -96,7 +98,8 @@ struct Remove : Command {
                     (v.kind == runner::VerdictKind::deviation && t.options.profile == model::Profile::spec);
     if (!ok)
       t.fail(fmt::format("RemoveInstances {}: {}\n{}\ncurl: {}", runner::name(v.kind), v.summary,
-                         wire::to_http_bytes(request), wire::to_curl(request, t.options.target.origin())));
+                         wire::to_http_bytes(request), wire::to_curl(request, t.options.target.origin())),
+             v.clauses.empty() ? "" : v.clauses.front());
   }
   void show(std::ostream& os) const override {
     os << "RemoveInstances " << wire::to_http_bytes(runner::build_request(spec, 0, "n")).substr(0, 300);
@@ -160,7 +163,7 @@ struct ChangeGroup : Command {
 PropertyResult check_stateful(const PropertyOptions& o) {
   PropertyResult out;
   out.name = "property.stateful";
-  out.clause = "effect.removed-exactly";
+  out.clause = "effect.removed-exactly";  // when it fails: the failing step's clause
   out.seed = o.run.seed;
   const auto start = std::chrono::steady_clock::now();
   Target target(o.run);
@@ -189,6 +192,7 @@ PropertyResult check_stateful(const PropertyOptions& o) {
   const auto result = rc::detail::checkTestable(property, meta, params);
   if (const rc::detail::FailureResult* bad = take_result(result, out)) {
     out.summary = fmt::format("after {} passing sequences, a sequence fails (shrunk to a minimal one)", out.runs);
+    if (!target.last_failure_clause.empty()) out.clause = target.last_failure_clause;
     std::ostringstream d;
     d << "Minimal sequence:\n";
     for (const auto& [name, value] : bad->counterExample) d << value << "\n";

@@ -188,9 +188,13 @@ class CaseRunner {
   std::uint64_t counter_ = 0;
 };
 
+// ISO 8601 UTC with milliseconds ("2026-11-26T07:07:01.123Z"): targets run
+// one after another within a second sort in the order they ran.
 std::string iso_now() {
-  const auto t = unix_now();
-  return model::format_timestamp(t);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch()).count();
+  std::string s = model::format_timestamp(ms / 1000);
+  return s.substr(0, s.size() - 1) + fmt::format(".{:03}Z", ms % 1000);
 }
 
 }  // namespace

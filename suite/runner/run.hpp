@@ -68,6 +68,8 @@ struct PropertyResult {
 
 struct RunResult {
   std::string spec_revision;
+  std::string label;  // the target's name in reports ("" before the CLI names it)
+  std::string shard;  // "i/n" when the run was one slice of the catalog, else ""
   std::string target;
   std::string fixture;
   std::string profile;

@@ -12,6 +12,7 @@
 #include <pugixml.hpp>
 
 #include "reference/model/catalog.hpp"
+#include "suite/runner/text.hpp"
 
 namespace essconf::runner {
 namespace {
@@ -23,34 +24,6 @@ json::value parsed_or_string(const std::string& text) {
   json::value v = json::parse(text, ec);
   if (ec) return json::value(text);
   return v;
-}
-
-// JSON strings must be UTF-8; a target's body may not be.
-std::string valid_utf8(const std::string& s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool ok = n != 0 && i + n <= s.size();
-    for (std::size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
-    if (ok) {
-      out.append(s, i, n);
-      i += n;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  return out;
-}
-
-// Text XML 1.0 can carry: valid UTF-8 without control characters other than
-// tab, LF and CR (not even as character references).
-std::string xml_text(const std::string& s) {
-  std::string out = valid_utf8(s);
-  for (char& c : out)
-    if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') c = '?';
-  return out;
 }
 
 json::array strings(const std::vector<std::string>& v) {
@@ -125,6 +98,8 @@ std::string results_json(const RunResult& r) {
   json::object top{{"schema", "essconf-results/1"},
                    {"essconf", "0.1.0"},
                    {"spec_revision", r.spec_revision},
+                   {"label", r.label},
+                   {"shard", r.shard},
                    {"target", r.target},
                    {"fixture", r.fixture},
                    {"profile", r.profile},

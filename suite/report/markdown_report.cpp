@@ -1,0 +1,137 @@
+// The Markdown report, for a pull-request comment: the targets' figures, the
+// clauses that did not pass everywhere, and as many failure details (in
+// <details> blocks) as fit.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "suite/report/blocks.hpp"
+#include "suite/report/reports.hpp"
+#include "suite/runner/text.hpp"
+
+namespace essconf::report {
+namespace {
+
+// Text for one table cell: one line, no unescaped pipe.
+std::string cell_text(std::string_view s) {
+  std::string out;
+  for (char c : runner::xml_text(s)) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n' || c == '\r' || c == '\t') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
+// A fenced block that no backtick run inside `text` can close.
+std::string fenced(std::string_view info, std::string_view text) {
+  std::size_t longest = 0, run = 0;
+  for (char c : text) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  const std::string fence(std::max<std::size_t>(3, longest + 1), '`');
+  return fmt::format("{}{}\n{}\n{}\n", fence, info, runner::xml_text(text), fence);
+}
+
+std::string case_details(const runner::RunResult& r, const runner::CaseResult& c) {
+  std::string out = fmt::format("<details><summary><b>{}</b> · {} {}: {}</summary>\n\n", cell_text(runner::display_name(r)),
+                                runner::name(c.verdict.kind), cell_text(c.id), cell_text(c.verdict.summary));
+  if (!c.baseline_reason.empty()) out += "Known, excused by the baseline: " + cell_text(c.baseline_reason) + "\n\n";
+  if (!c.verdict.findings.empty()) {
+    out += "| finding | clause | the documentation allows | the target did |\n| --- | --- | --- | --- |\n";
+    for (const auto& f : c.verdict.findings)
+      out += fmt::format("| {} | `{}` | {} | {} |\n", runner::name(f.kind), cell_text(f.clause), cell_text(excerpt(f.expected, 300)),
+                         cell_text(excerpt(f.observed, 300)));
+    out += "\n";
+  }
+  if (!c.curl.empty()) out += fenced("sh", excerpt(c.curl, 2000));
+  out += "World before:\n\n" + fenced("json", excerpt(pretty_json(c.world_before), 3000));
+  return out + "</details>\n";
+}
+
+std::string property_details(const runner::RunResult& r, const runner::PropertyResult& p) {
+  return fmt::format("<details><summary><b>{}</b> · fail {} ({}): {}</summary>\n\n{}</details>\n",
+                     cell_text(runner::display_name(r)), cell_text(p.name), cell_text(p.clause), cell_text(p.summary),
+                     fenced("", excerpt(p.detail, 4000)));
+}
+
+}  // namespace
+
+std::string markdown_report(const Matrix& m, std::size_t max_bytes) {
+  std::string out = "## RemoveInstances conformance (essconf)\n\n";
+  out += fmt::format("Clause catalog: {}.\n\n", cell_text(m.spec_revision));
+  out += "| target | verdict | stated clauses | implied clauses | deviations | cases: pass / fail / deviation / n/a / error | properties |\n";
+  out += "| --- | --- | --- | --- | --- | --- | --- |\n";
+  for (std::size_t t = 0; t < m.targets.size(); ++t) {
+    const auto& r = *m.targets[t];
+    const auto& f = m.figures[t];
+    const auto verdict = target_verdict(r, f);
+    out += fmt::format("| {} | {}{} | {}/{} | {}/{} | {} | {} / {} / {} / {} / {} | {} |\n", cell_text(runner::display_name(r)),
+                       verdict == "conformant" ? "✅ " : "❌ ", verdict, f.stated_passed, f.stated, f.implied_passed, f.implied,
+                       f.deviations, f.cases[3], f.cases[0], f.cases[2], f.cases[4], f.cases[1],
+                       f.properties == 0 ? std::string("-") : fmt::format("{}/{}", f.properties - f.properties_failed, f.properties));
+  }
+  // Only the clauses some target did not pass.
+  std::string rows;
+  for (const auto& g : m.groups)
+    for (const auto& row : g.rows) {
+      const bool notable = std::any_of(row.cells.begin(), row.cells.end(), [](const CellEvidence& e) {
+        return e.cell == Cell::fail || e.cell == Cell::error || e.cell == Cell::deviation;
+      });
+      if (!notable) continue;
+      rows += fmt::format("| `{}` | {} |", cell_text(row.clause), row.level.empty() ? "?" : row.level);
+      for (const auto& e : row.cells) rows += fmt::format(" {} |", cell_label(e.cell));
+      rows += "\n";
+    }
+  if (rows.empty()) {
+    out += "\nEvery clause a case or property reached passed on every target.\n";
+  } else {
+    out += "\n### Clauses not passed everywhere\n\n| clause | level |";
+    for (const auto* r : m.targets) out += " " + cell_text(runner::display_name(*r)) + " |";
+    out += "\n| --- | --- |";
+    for (std::size_t t = 0; t < m.targets.size(); ++t) out += " --- |";
+    out += "\n" + rows;
+  }
+  std::vector<std::string> details;
+  for (std::size_t t = 0; t < m.targets.size(); ++t)
+    for (const auto& p : m.problems[t])
+      details.push_back(p.case_result ? case_details(*m.targets[t], *p.case_result) : property_details(*m.targets[t], *p.property));
+  if (!details.empty()) {
+    out += fmt::format("\n### Problems ({})\n\n", details.size());
+    std::size_t shown = 0;
+    for (const auto& d : details) {
+      // Room for this block and the closing note.
+      if (out.size() + d.size() + 200 > max_bytes) break;
+      out += d;
+      ++shown;
+    }
+    if (shown < details.size())
+      out += fmt::format("\n{} more not shown here; the HTML report and results.json have them all.\n", details.size() - shown);
+  }
+  return out;
+}
+
+std::string verdict_lines(const Matrix& m) {
+  std::vector<std::string> lines;
+  auto join = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+    return out;
+  };
+  for (const auto* r : m.targets) {
+    const std::string who = runner::display_name(*r);
+    for (const auto& c : r->cases)
+      lines.push_back(fmt::format("{}\tcase\t{}\t{}\t{}\n", who, c.id, runner::name(c.verdict.kind),
+                                  join(c.verdict.kind == runner::VerdictKind::pass ? c.case_clauses : c.verdict.clauses)));
+    for (const auto& p : r->properties)
+      lines.push_back(fmt::format("{}\tproperty\t{}\t{}\t{}\n", who, p.name,
+                                  !p.ran ? "not run" : p.passed ? "pass" : "fail", p.clause));
+  }
+  std::sort(lines.begin(), lines.end());
+  std::string out;
+  for (const auto& l : lines) out += runner::xml_text(l);
+  return out;
+}
+
+}  // namespace essconf::report

@@ -1,0 +1,102 @@
+// results.json read back: the writer's documents round-trip, every bad
+// document is refused with the JSON path of the problem, and shards merge.
+#include "suite/runner/results_reader.hpp"
+
+#include <gtest/gtest.h>
+
+#include "suite/runner/files.hpp"
+#include "suite/runner/writers.hpp"
+
+namespace essconf::runner {
+namespace {
+
+std::string golden() {
+  auto text = read_file("fixtures/golden/results.json");  // tests run in the source folder
+  EXPECT_TRUE(text.has_value());
+  return text.value_or("");
+}
+
+TEST(ResultsReader, TheGoldenDocumentRoundTrips) {
+  const std::string doc = golden();
+  std::string error;
+  const auto r = parse_results(doc, error);
+  ASSERT_TRUE(r) << error;
+  EXPECT_EQ(r->cases.size(), 4u);
+  EXPECT_EQ(r->cases[1].verdict.kind, VerdictKind::fail);
+  EXPECT_EQ(r->cases[1].verdict.findings.at(0).clause, "capacity.min-size");
+  ASSERT_EQ(r->properties.size(), 1u);
+  EXPECT_EQ(results_json(*r), doc);
+}
+
+TEST(ResultsReader, RefusesBadDocumentsNamingThePath) {
+  const std::string doc = golden();
+  std::string error;
+  EXPECT_FALSE(parse_results("{", error));
+  EXPECT_NE(error.find("not JSON"), std::string::npos) << error;
+  EXPECT_FALSE(parse_results("[]", error));
+  EXPECT_EQ(error, "$: expected an object");
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string d = doc;
+    const auto at = d.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return d.replace(at, from.size(), to);
+  };
+  EXPECT_FALSE(parse_results(with("\"essconf-results/1\"", "\"essconf-results/9\""), error));
+  EXPECT_EQ(error, "$.schema: \"essconf-results/9\" is not essconf-results/1");
+  EXPECT_FALSE(parse_results(with("\"verdict\":\"fail\"", "\"verdict\":\"flaky\""), error));
+  EXPECT_EQ(error, "$.cases[1].verdict: unknown verdict \"flaky\"");
+  EXPECT_FALSE(parse_results(with("\"verdict\":\"fail\"", "\"verdikt\":\"fail\""), error));
+  EXPECT_EQ(error, "$.cases[1].verdict: missing");
+  EXPECT_FALSE(parse_results(with("\"runs\":41", "\"runs\":\"41\""), error));
+  EXPECT_EQ(error, "$.properties[0].runs: expected a number in range");
+  EXPECT_FALSE(parse_results(with("\"profile\":\"spec\"", "\"profile\":\"lenient\""), error));
+  EXPECT_EQ(error, "$.profile: expected spec or strict");
+}
+
+RunResult slice(const std::string& label, const std::string& shard, std::vector<std::string> ids) {
+  RunResult r;
+  r.spec_revision = "rev";
+  r.label = label;
+  r.shard = shard;
+  r.target = "http://127.0.0.1:1";
+  r.profile = "spec";
+  r.seed = 1;
+  r.started_at = "2026-11-26T00:00:0" + shard.substr(0, 1) + "Z";
+  r.http_requests = 10;
+  for (auto& id : ids) {
+    CaseResult c;
+    c.id = std::move(id);
+    r.cases.push_back(std::move(c));
+  }
+  return r;
+}
+
+TEST(ResultsReader, SlicesOfOneTargetMerge) {
+  std::string error;
+  const auto merged = merge_results({slice("v", "2/2", {"b", "d"}), slice("ref", "", {"a"}), slice("v", "1/2", {"a", "c"})},
+                                    {"v2.json", "ref.json", "v1.json"}, error);
+  ASSERT_TRUE(merged) << error;
+  ASSERT_EQ(merged->size(), 2u);
+  const auto& v = merged->at(0);
+  EXPECT_EQ(v.label, "v");
+  ASSERT_EQ(v.cases.size(), 4u);
+  EXPECT_EQ(v.cases[0].id, "a");
+  EXPECT_EQ(v.cases[3].id, "d");
+  EXPECT_EQ(v.shard, "2/2,1/2");
+  EXPECT_EQ(v.http_requests, 20u);
+  EXPECT_EQ(v.started_at, "2026-11-26T00:00:01Z");
+  EXPECT_EQ(merged->at(1).cases.size(), 1u);
+}
+
+TEST(ResultsReader, OverlappingOrDisagreeingSlicesDoNotMerge) {
+  std::string error;
+  EXPECT_FALSE(merge_results({slice("v", "1/2", {"a"}), slice("v", "2/2", {"a"})}, {"one.json", "two.json"}, error));
+  EXPECT_EQ(error, "one.json and two.json both hold case a of target v: results merge only from disjoint slices (--shard i/n)");
+  auto other_seed = slice("v", "2/2", {"b"});
+  other_seed.seed = 2;
+  EXPECT_FALSE(merge_results({slice("v", "1/2", {"a"}), other_seed}, {"one.json", "two.json"}, error));
+  EXPECT_NE(error.find("differ in seed (\"1\" and \"2\")"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace essconf::runner
