@@ -140,16 +140,60 @@ wire::ParamList request_params(const wire::HttpRequest& req) {
   return wire::merge_params(req.query(), form ? std::string_view(req.body) : std::string_view());
 }
 
+namespace {
+
+// The answer to a request that is not well-formed HTTP: no RPC rule applies.
+Decision malformed_decision() {
+  Decision d;
+  d.status = 400;
+  d.code = "InvalidParameter";
+  d.message = "The request is not well-formed HTTP.";
+  d.clauses = {clause::kNoServerError};
+  return d;
+}
+
+// The body formats the (first-wins) Format parameter allows, the reference's,
+// and the clause that decides it.
+struct FormatChoice {
+  std::vector<wire::Format> allowed{wire::Format::json, wire::Format::xml};
+  wire::Format reference = wire::Format::json;
+  std::string_view clause = clause::kFormatDefault;
+};
+
+FormatChoice format_choice(const ParamMap& first_wins) {
+  FormatChoice c;
+  if (auto it = first_wins.find("Format"); it != first_wins.end()) {
+    std::string f = it->second;
+    std::transform(f.begin(), f.end(), f.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+    if (f == "XML") {
+      c.allowed = {wire::Format::xml};
+      c.reference = wire::Format::xml;
+      c.clause = clause::kFormatXml;
+    } else if (f == "JSON") {
+      c.allowed = {wire::Format::json};
+      c.clause = clause::kFormatJson;
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+Decision decide(const World& world, const wire::HttpRequest& request, const Context& context) {
+  if (!wire::is_wellformed_http(request)) return malformed_decision();
+  const wire::ParamList sent = request_params(request);
+  ParamMap first_wins;
+  for (const auto& p : sent.params) first_wins.emplace(p.name, p.value);
+  return reference_decision(rules::analyse(world, request, sent, first_wins, context), format_choice(first_wins).reference);
+}
+
 Expectation expect(const World& world, const wire::HttpRequest& request, Profile profile, const Context& context) {
   if (!wire::is_wellformed_http(request)) {
     // Not HTTP: no RPC rule applies; the server only has to refuse it properly.
     Expectation e;
     e.malformed_http = true;
     e.formats = {wire::Format::json, wire::Format::xml};
-    e.reference.status = 400;
-    e.reference.code = "InvalidParameter";
-    e.reference.message = "The request is not well-formed HTTP.";
-    e.reference.clauses = {clause::kNoServerError};
+    e.reference = malformed_decision();
     e.outcomes.push_back(error_outcome({}, Grade::pass, {clause::kNoServerError}, "the request is not well-formed HTTP"));
     e.clauses = {clause::kNoServerError, clause::kRejectedUnchanged};
     return e;
@@ -160,25 +204,10 @@ Expectation expect(const World& world, const wire::HttpRequest& request, Profile
   for (const auto& m : maps) analyses.push_back(rules::analyse(world, request, sent, m, context));
 
   Expectation e;
-  // Body format: from the (first-wins) Format parameter.
-  const auto& p = maps.front();
-  std::string_view format_clause = clause::kFormatDefault;
-  wire::Format reference_format = wire::Format::json;
-  e.formats = {wire::Format::json, wire::Format::xml};
-  if (auto it = p.find("Format"); it != p.end()) {
-    std::string f = it->second;
-    std::transform(f.begin(), f.end(), f.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    if (f == "XML") {
-      e.formats = {wire::Format::xml};
-      reference_format = wire::Format::xml;
-      format_clause = clause::kFormatXml;
-    } else if (f == "JSON") {
-      e.formats = {wire::Format::json};
-      format_clause = clause::kFormatJson;
-    }
-  }
-
-  e.reference = reference_decision(analyses.front(), reference_format);
+  const FormatChoice format = format_choice(maps.front());
+  e.formats = format.allowed;
+  const std::string_view format_clause = format.clause;
+  e.reference = reference_decision(analyses.front(), format.reference);
   std::vector<Outcome> spec;
   for (const auto& a : analyses) spec_outcomes(a, spec);
 

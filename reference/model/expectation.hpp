@@ -71,6 +71,7 @@ struct Decision {
   // The request's SignatureNonce when its signature verified: from now on it
   // is used (rpc.nonce), whatever the rest of the answer.
   std::optional<std::string> nonce_used;
+  friend bool operator==(const Decision&, const Decision&) = default;
 };
 
 struct Expectation {

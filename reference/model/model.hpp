@@ -23,6 +23,10 @@ namespace essconf::model {
 Expectation expect(const World& world, const wire::HttpRequest& request, Profile profile,
                    const Context& context);
 
+// The reference's own answer alone: expect(...).reference under any profile,
+// without the outcomes the other readings allow (what essconf serve needs).
+Decision decide(const World& world, const wire::HttpRequest& request, const Context& context);
+
 // The clause whose rule answers with this error code, for the codes of the
 // documentation's error table; nullopt for any other code.
 std::optional<std::string_view> documented_error_clause(std::string_view code) noexcept;

@@ -101,7 +101,7 @@ HttpResponse Service::remove_instances(const wire::HttpRequest& original) {
   }
   const model::World& judged = bent_world ? *bent_world : world_;
   const wire::HttpRequest& request = bent_request ? *bent_request : original;
-  model::Decision d = model::expect(judged, request, model::Profile::strict, ctx).reference;
+  model::Decision d = model::decide(judged, request, ctx);
   faults_.after_model(d, judged, request, call);
   if (d.nonce_used) remember_nonce(*d.nonce_used, options_.clock());
 
@@ -121,13 +121,14 @@ HttpResponse Service::remove_instances(const wire::HttpRequest& original) {
   } else {
     faults_.after_apply(world_, world_, d, request);
   }
-  return render(d, activity_id);
+  const std::string request_id = next_request_id();
+  lock.unlock();  // the body is rendered from the decision alone
+  return render(d, request_id, activity_id);
 }
 
-HttpResponse Service::render(const model::Decision& d, const std::string& activity_id) {
+HttpResponse Service::render(const model::Decision& d, const std::string& request_id, const std::string& activity_id) const {
   HttpResponse r;
   r.status = d.status;
-  const std::string request_id = next_request_id();
   wire::Format format = d.format;
   if (faults_.has(Fault::xml_as_json)) format = wire::Format::json;
   wire::Rendered body;

@@ -39,7 +39,9 @@ class Service {
  private:
   HttpResponse remove_instances(const wire::HttpRequest& request);
   HttpResponse fixture(const wire::HttpRequest& request);
-  HttpResponse render(const model::Decision& decision, const std::string& activity_id);
+  // The response to a decision; needs no lock (faults_ and options_ do not change).
+  HttpResponse render(const model::Decision& decision, const std::string& request_id,
+                      const std::string& activity_id) const;
   std::string next_request_id();     // needs mu_
   std::string next_activity_id();    // needs mu_
   void remember_nonce(const std::string& nonce, std::int64_t now);  // needs mu_

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <map>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -47,6 +48,19 @@ TEST(CaseCatalog, EveryCaseExercisesTheClausesItNames) {
       if (clause->oracle != "model" || cl == "rpc.nonce") continue;  // judged across calls
       EXPECT_NE(std::find(e.clauses.begin(), e.clauses.end(), cl), e.clauses.end()) << c.id << " names " << cl;
     }
+  }
+}
+
+// model::decide, what essconf serve answers with, is the reference decision
+// of model::expect under either profile, on every catalog request.
+TEST(CaseCatalog, DecideIsTheReferenceDecisionOfExpect) {
+  const std::set<std::string, std::less<>> nonces{"used-nonce"};
+  const model::Context ctx{1'790'000'000, 0, &nonces};
+  for (const auto& c : catalog_cases().cases) {
+    const auto req = build_request(c.request, 1'790'000'000, "nonce");
+    const model::Decision d = model::decide(c.world, req, ctx);
+    EXPECT_EQ(d, model::expect(c.world, req, model::Profile::strict, ctx).reference) << c.id;
+    EXPECT_EQ(d, model::expect(c.world, req, model::Profile::spec, ctx).reference) << c.id;
   }
 }
 

@@ -1,0 +1,72 @@
+// The model's decision rate (Google Benchmark): model::expect (every allowed
+// outcome, what the runner judges by) and model::decide (the reference's
+// answer, what essconf serve computes) on a typical
+// World and request, and on a 20-id request against a 200-instance group,
+// each next to its baseline in the same run: reading the same request's
+// parameters (model::request_params), the least any target does with it.
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+#include "reference/model/model.hpp"
+#include "reference/model/test_support.hpp"
+
+namespace {
+
+using essconf::model::CreationType;
+using essconf::model::MemberState;
+namespace testing = essconf::model::testing;
+
+// asg-main grown to 200 members (MinSize 1), and a call naming 20 of them.
+essconf::model::World big_world() {
+  auto w = testing::base_world();
+  auto& g = w.groups.front();
+  g.max_size = 1000;
+  for (int i = 0; i < 196; ++i) {
+    const std::string id = "i-big" + std::to_string(i);
+    w.ecs.push_back({id, essconf::model::EcsStatus::running});
+    g.members.push_back({id, CreationType::auto_created, MemberState::in_service});
+  }
+  return w;
+}
+
+essconf::wire::HttpRequest twenty_ids() {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 20; ++i) ids.push_back("i-big" + std::to_string(i * 9));
+  return testing::Req().ids(ids).build();
+}
+
+void Expect(benchmark::State& state, const essconf::model::World& world, const essconf::wire::HttpRequest& request) {
+  const auto context = testing::context();
+  for (auto _ : state)
+    benchmark::DoNotOptimize(essconf::model::expect(world, request, essconf::model::Profile::spec, context));
+  state.SetItemsProcessed(state.iterations());
+}
+
+// What essconf serve computes per call: the reference decision alone.
+void Decide(benchmark::State& state, const essconf::model::World& world, const essconf::wire::HttpRequest& request) {
+  const auto context = testing::context();
+  for (auto _ : state) benchmark::DoNotOptimize(essconf::model::decide(world, request, context));
+  state.SetItemsProcessed(state.iterations());
+}
+
+void ReadParams(benchmark::State& state, const essconf::wire::HttpRequest& request) {
+  for (auto _ : state) benchmark::DoNotOptimize(essconf::model::request_params(request));
+  state.SetItemsProcessed(state.iterations());
+}
+
+const auto kTypicalWorld = testing::base_world();
+const auto kTypicalRequest = testing::Req().build();
+const auto kBigWorld = big_world();
+const auto kTwentyIds = twenty_ids();
+
+BENCHMARK_CAPTURE(ReadParams, typical_baseline, kTypicalRequest);
+BENCHMARK_CAPTURE(Expect, typical, kTypicalWorld, kTypicalRequest);
+BENCHMARK_CAPTURE(Decide, typical, kTypicalWorld, kTypicalRequest);
+BENCHMARK_CAPTURE(ReadParams, twenty_ids_baseline, kTwentyIds);
+BENCHMARK_CAPTURE(Expect, twenty_ids_200_members, kBigWorld, kTwentyIds);
+BENCHMARK_CAPTURE(Decide, twenty_ids_200_members, kBigWorld, kTwentyIds);
+
+}  // namespace
+
+BENCHMARK_MAIN();
