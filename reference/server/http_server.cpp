@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <list>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -95,6 +96,11 @@ struct Core {
   std::atomic<bool> stopped{false};
   std::mutex registry_mutex;
   std::unordered_map<Session*, std::weak_ptr<Session>> registry;
+  // Under registry_mutex: the sessions that have not received a byte since
+  // they were accepted, oldest first. At max_connections the oldest of them
+  // gives its slot to a newcomer, so that a flood of silent connections cannot
+  // lock out the clients that have a request to make.
+  std::list<Session*> fresh;
 
   void log(const RequestLog& entry) const {
     if (!logger) return;
@@ -116,8 +122,9 @@ class Session : public std::enable_shared_from_this<Session> {
     {
       const std::lock_guard lock(core_.registry_mutex);
       core_.registry.erase(this);
+      if (listed_fresh_) core_.fresh.erase(fresh_pos_);
     }
-    core_.live.fetch_sub(1, std::memory_order_relaxed);
+    if (counted_.exchange(false)) core_.live.fetch_sub(1, std::memory_order_relaxed);
   }
 
   Session(const Session&) = delete;
@@ -132,6 +139,21 @@ class Session : public std::enable_shared_from_this<Session> {
     net::dispatch(stream_.get_executor(),
                   beast::bind_front_handler(&Session::wait_for_request, shared_from_this()));
   }
+
+  // From the acceptor at max_connections, with registry_mutex held, for the
+  // session at the front of core_.fresh: it leaves the list and its slot is
+  // given back at once; it is closed on its strand unless a request's first
+  // bytes arrived meanwhile (then it is served, as a brief excess of one).
+  void evict_locked() {
+    listed_fresh_ = false;
+    if (counted_.exchange(false)) core_.live.fetch_sub(1, std::memory_order_relaxed);
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->waiting_ && self->served_ == 0) self->close();
+    });
+  }
+
+  // With registry_mutex held: the session was taken off core_.fresh.
+  void forget_fresh_locked() { listed_fresh_ = false; }
 
   // From stop(): end whatever is pending; every handler then sees an error
   // and the session is released.
@@ -152,12 +174,24 @@ class Session : public std::enable_shared_from_this<Session> {
   // Pipelined bytes already buffered start the next request at once.
   void wait_for_request() {
     if (buffer_.size() > 0) return read_request();
+    if (served_ == 0) {
+      const std::lock_guard lock(core_.registry_mutex);
+      fresh_pos_ = core_.fresh.insert(core_.fresh.end(), this);
+      listed_fresh_ = true;
+    }
+    waiting_ = true;
     stream_.expires_after(served_ == 0 ? limits().read_timeout : limits().idle_timeout);
     stream_.async_read_some(buffer_.prepare(kReadChunk),
                             beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
   }
 
   void on_first_bytes(beast::error_code ec, std::size_t n) {
+    waiting_ = false;
+    if (served_ == 0) {
+      const std::lock_guard lock(core_.registry_mutex);
+      if (listed_fresh_) core_.fresh.erase(fresh_pos_);
+      listed_fresh_ = false;
+    }
     // EOF, reset, idle timeout (the stream has already closed the socket) or
     // stop(): nothing was started, so nothing is owed.
     if (ec) return close();
@@ -179,8 +213,16 @@ class Session : public std::enable_shared_from_this<Session> {
   // so every to_curl reproduction of a large POST) waits a second for the
   // interim answer before sending the body. Limits were checked with the
   // header, so a 413 goes out instead of the 100 when the body is too large.
-  void on_header(beast::error_code ec, std::size_t) {
+  void on_header(beast::error_code ec, std::size_t header_bytes) {
     if (ec) return on_read_error(ec);
+    // Beast applies header_limit to the request line and to the fields
+    // separately (so up to twice the limit in all); the limit is for both.
+    if (header_bytes > limits().max_header_bytes) return on_read_error(http::error::header_limit);
+    // A Transfer-Encoding whose last coding is not chunked leaves the length
+    // unknowable: 400 and close (RFC 9112, 6.3). Beast would read the request
+    // as bodiless and serve its body as the next request (smuggling).
+    if (parser_->get().count(http::field::transfer_encoding) > 0 && !parser_->chunked())
+      return on_read_error(http::error::bad_transfer_encoding);
     // Most requests (GET, no body) end with their header: skip async_read,
     // which would only post its completion.
     if (parser_->is_done()) return on_read({}, 0);
@@ -338,6 +380,11 @@ class Session : public std::enable_shared_from_this<Session> {
   std::size_t lingered_ = 0;
   bool close_after_write_ = false;
   bool linger_ = false;
+  bool waiting_ = false;  // a read for a request's first bytes is pending (on the strand)
+  // Under core_.registry_mutex: this session's place in core_.fresh.
+  std::list<Session*>::iterator fresh_pos_;
+  bool listed_fresh_ = false;
+  std::atomic<bool> counted_{true};  // holds one unit of core_.live
 };
 
 // "cannot listen on HOST:PORT", the prefix of every constructor error.
@@ -405,7 +452,8 @@ struct HttpServer::Impl : Core {
       });
       return;
     }
-    if (live.load(std::memory_order_relaxed) >= options.limits.max_connections) {
+    if (live.load(std::memory_order_relaxed) >= options.limits.max_connections &&
+        !evict_oldest_fresh()) {
       beast::error_code ignored;
       socket.close(ignored);
     } else {
@@ -416,6 +464,26 @@ struct HttpServer::Impl : Core {
       std::make_shared<Session>(*this, std::move(socket))->start();
     }
     do_accept();
+  }
+
+  // At max_connections: the oldest session that has not received a byte yet
+  // gives up its slot (Core::fresh); false when every session has.
+  bool evict_oldest_fresh() {
+    std::shared_ptr<Session> victim;  // released after the lock: ~Session takes it
+    const std::lock_guard lock(registry_mutex);
+    while (!victim && !fresh.empty()) {
+      Session* oldest = fresh.front();
+      fresh.pop_front();
+      // A session whose destructor waits for the lock cannot be locked: it is
+      // leaving anyway, and must not erase itself from the list a second time.
+      const auto it = registry.find(oldest);
+      if (it != registry.end()) victim = it->second.lock();
+      if (victim)
+        victim->evict_locked();
+      else
+        oldest->forget_fresh_locked();
+    }
+    return victim != nullptr;
   }
 
   // On the acceptor's strand, so it never races on_accept: once it has run,

@@ -21,7 +21,9 @@ struct ServerLimits {
   std::size_t max_body_bytes = 64 * 1024;    // more: 413, then close
   std::chrono::milliseconds read_timeout{10'000};  // a started request must arrive whole within this
   std::chrono::milliseconds idle_timeout{30'000};  // a keep-alive connection with no request is closed
-  std::size_t max_connections = 4096;              // beyond: accepted and closed at once
+  std::size_t max_connections = 4096;              // beyond: the oldest connection that has not sent a
+                                                   // byte yet is closed to make room; if every one has,
+                                                   // the new one is accepted and closed at once
 };
 
 // One line per request for the log (method, action, status, code, latency).

@@ -567,6 +567,78 @@ TEST(HttpServer, ConnectionsBeyondMaxAreClosedAtOnce) {
       3s));
 }
 
+TEST(HttpServer, AtMaxTheOldestSilentConnectionGivesWayToANewOne) {
+  // A flood of connections that never send a byte must not lock out a client
+  // with a request: the oldest silent one is closed to make room.
+  ServerLimits limits;
+  limits.max_connections = 4;
+  TestServer s(limits);
+  std::vector<std::unique_ptr<Conn>> silent;
+  for (int i = 0; i < 4; ++i) {
+    silent.push_back(std::make_unique<Conn>(s.port()));
+    std::this_thread::sleep_for(50ms);  // accepted in this order
+  }
+  Conn c(s.port());
+  ASSERT_TRUE(c.send(get("/wanted")));
+  const auto r = c.read_response(false, 3s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "GET /wanted\n");
+  EXPECT_TRUE(silent.front()->closed_within(2s));
+  EXPECT_EQ(silent.front()->buffered(), "");
+  EXPECT_FALSE(silent.back()->closed_within(200ms));  // the newest silent ones keep their slots
+}
+
+TEST(HttpServer, HeaderLimitCoversRequestLineAndFieldsTogether) {
+  // Beast bounds the request line and the fields separately; the limit is for both.
+  ServerLimits limits;
+  limits.max_header_bytes = 4096;
+  TestServer s(limits);
+  auto request_of = [](std::size_t line, std::size_t total) {
+    std::string r = "GET /" + std::string(line - 16, 'a') + " HTTP/1.1\r\nHost: t\r\nX-Pad: ";
+    return r + std::string(total - r.size() - 4, 'p') + "\r\n\r\n";
+  };
+  for (const std::size_t line : {std::size_t{100}, std::size_t{2000}, std::size_t{3000}}) {
+    {
+      Conn c(s.port());
+      ASSERT_TRUE(c.send(request_of(line, 4096)));
+      const auto r = c.read_response();
+      ASSERT_TRUE(r) << line;
+      EXPECT_EQ(r->status, 200) << "a header of exactly the limit, request line of " << line;
+    }
+    {
+      Conn c(s.port());
+      ASSERT_TRUE(c.send(request_of(line, 4097)));
+      const auto r = c.read_response();
+      ASSERT_TRUE(r) << line;
+      EXPECT_EQ(r->status, 431) << "one byte over the limit, request line of " << line;
+    }
+    {
+      Conn c(s.port());
+      ASSERT_TRUE(c.send(request_of(line, 4096 + line - 1)));
+      const auto r = c.read_response();
+      ASSERT_TRUE(r) << line;
+      EXPECT_EQ(r->status, 431) << "line and fields each under the limit, request line of " << line;
+    }
+  }
+}
+
+TEST(HttpServer, TransferEncodingNotEndingInChunkedGets400AndClose) {
+  // RFC 9112, 6.3: the length cannot be known. The would-be body must not be
+  // served as a request of its own.
+  TestServer s;
+  for (const std::string coding : {"gzip", "identity", "chunked, gzip"}) {
+    Conn c(s.port());
+    ASSERT_TRUE(c.send("POST /first HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: " + coding + "\r\n\r\n" +
+                       get("/smuggled")));
+    const auto r = c.read_response();
+    ASSERT_TRUE(r) << coding;
+    EXPECT_EQ(r->status, 400) << coding;
+    EXPECT_EQ(r->body, R"({"error":"malformed HTTP request: bad Transfer-Encoding"})") << coding;
+    EXPECT_TRUE(c.closed_within(3s)) << coding;
+    EXPECT_EQ(c.buffered(), "") << coding << ": nothing after the 400";
+  }
+}
+
 // --- failures of the server's own parts -----------------------------------
 
 TEST(HttpServer, HandlerExceptionGives500AndKeepsServing) {

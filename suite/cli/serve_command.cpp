@@ -1,5 +1,8 @@
 // `essconf serve`: the reference RemoveInstances endpoint with the fixture
 // protocol, on Beast. docs/serve.md is its manual.
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -87,6 +90,18 @@ int run(const ServeOptions& o) {
     return 2;
   }
   server_options.threads = o.threads;
+  // The transport holds up to max_connections sockets. Under the usual soft
+  // descriptor limit (1024) accept would fail with EMFILE long before that,
+  // where the server no longer makes room for new clients (a flood of idle
+  // connections would lock every client out): raise it as far as needed, up
+  // to the hard limit.
+  if (rlimit rl{}; ::getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+    const rlim_t wanted = server_options.limits.max_connections + 256;
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < wanted) {
+      rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, rl.rlim_max);
+      ::setrlimit(RLIMIT_NOFILE, &rl);
+    }
+  }
   server::Service service(std::move(*parsed.world), std::move(service_options));
   auto log = [](const server::RequestLog& r) {
     std::fprintf(stderr, "%s %s %d %s %lldus\n", r.method.c_str(), action_of(r.target).c_str(), r.status,
