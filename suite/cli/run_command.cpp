@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <ctime>
 #include <random>
 #include <iostream>
@@ -170,6 +171,8 @@ int run_target(const RunCliOptions& o, const TargetSpec& spec, bool several, con
   ro.limits.request_timeout = std::chrono::milliseconds(o.request_timeout_ms);
   ro.run_timeout = std::chrono::seconds(o.run_timeout_s);
 
+  // --run-timeout-s bounds the whole run: the catalog, then each property in what is left.
+  const auto run_deadline = std::chrono::steady_clock::now() + ro.run_timeout;
   runner::RunResult result = runner::run_cases(cases, ro);
   result.label = spec.label;
   result.shard = shard;
@@ -185,6 +188,8 @@ int run_target(const RunCliOptions& o, const TargetSpec& spec, bool several, con
     po.stateful_runs = std::max(1, o.property_runs / 10);
     po.concurrency_rounds = std::max(2, o.property_runs / 30);
     for (auto* check : {&property::check_differential, &property::check_stateful, &property::check_concurrency_property}) {
+      po.run.run_timeout = std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                                      run_deadline - std::chrono::steady_clock::now()));
       result.properties.push_back((*check)(po));
       result.http_requests += result.properties.back().http_requests;
       result.wall_seconds += result.properties.back().seconds;

@@ -56,6 +56,9 @@ std::string hash_name(const std::string& s) {
 
 int one_input(const uint8_t* data, size_t size) {
   Campaign& c = *g_campaign;
+  // libFuzzer checks -max_total_time between mutations but not while it runs the seed corpus, where
+  // a target that never answers would cost a request timeout per seed: past the time, inputs are skipped.
+  if (std::chrono::steady_clock::now() - c.start >= std::chrono::seconds(c.options.seconds)) return -1;
   auto parsed = runner::parse_case({reinterpret_cast<const char*>(data), size}, "fuzz input");
   if (!parsed.value) {
     ++c.rejected;
@@ -147,7 +150,9 @@ int run_campaign(const CampaignOptions& o) {
                                 "-max_len=65536",
                                 "-timeout=30",
                                 "-reload=1",
-                                "-print_final_stats=1"};
+                                "-print_final_stats=1",
+                                // libFuzzer's own crash-/timeout-/slow-unit files go with the findings, not in the current folder.
+                                "-artifact_prefix=" + o.findings_dir + "/libfuzzer-"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

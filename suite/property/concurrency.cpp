@@ -220,6 +220,7 @@ ConcurrencyReport check_concurrency(const ConcurrencyOptions& options) {
     const model::Context context{now, options.run.clock_tolerance, nullptr};
     LinearizabilityResult result = check_linearizable(plan.world, history, *after.value, options.run.profile, context);
     ++report.rounds_run;
+    for (const auto& op : history) report.answered += op.indeterminate ? 0 : 1;
     if (!result.linearizable)
       report.failures.push_back({round, std::move(plan.world), std::move(history), std::move(*after.value), std::move(result)});
   }

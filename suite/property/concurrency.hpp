@@ -30,6 +30,7 @@ struct ConcurrencyRound {
 struct ConcurrencyReport {
   std::string error;                        // the phase could not run (fixture protocol, target): why
   int rounds_run = 0;
+  int answered = 0;                         // calls that got an answer, over every round
   std::vector<ConcurrencyRound> failures;   // rounds whose history is not linearizable
   std::uint64_t http_requests = 0;
   double seconds = 0;

@@ -8,6 +8,7 @@
 
 #include "reference/server/http_server.hpp"
 #include "reference/server/service.hpp"
+#include "suite/property/properties.hpp"
 
 namespace essconf::property {
 namespace {
@@ -128,6 +129,39 @@ TEST(Concurrency, ZeroConnectionsIsAnError) {
   const auto report = check_concurrency(o);
   EXPECT_FALSE(report.error.empty());
   EXPECT_EQ(report.rounds_run, 0);
+}
+
+}  // namespace
+}  // namespace essconf::property
+
+namespace essconf::property {
+namespace {
+
+// Calls that get no answer may have taken effect in any order, so a history
+// of nothing but unanswered calls is trivially linearizable: the property
+// says it could not judge instead of passing.
+TEST(Concurrency, ATargetThatAnswersNoCallIsNotJudged) {
+  LocalServer fixture;  // the fixture protocol works; the API answers too late
+  server::ServerOptions slow_options;
+  slow_options.port = 0;
+  slow_options.threads = 32;  // every sleeping call holds a thread; the next round's warm-up needs one
+  server::HttpServer slow(slow_options, [](const wire::HttpRequest& r) {
+    // The clients' warm-up (capabilities) is answered; RemoveInstances calls time out.
+    if (!r.path().starts_with("/_conformance/")) std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    return server::HttpResponse{};
+  });
+  std::thread slow_thread([&] { slow.run(); });
+  PropertyOptions o;
+  o.run.target = {"127.0.0.1", slow.port(), ""};
+  o.run.fixture = fixture.url();
+  o.run.limits.request_timeout = std::chrono::milliseconds(100);
+  o.concurrency_rounds = 2;
+  const PropertyResult r = check_concurrency_property(o);
+  slow.stop();
+  slow_thread.join();
+  EXPECT_FALSE(r.ran) << r.summary;
+  EXPECT_FALSE(r.passed);
+  EXPECT_NE(r.summary.find("answered none of the calls"), std::string::npos) << r.summary;
 }
 
 }  // namespace

@@ -16,7 +16,10 @@ std::string what_happened(const client::Exchange& x) {
   std::string body = x.body.substr(0, 200);
   for (char& c : body)
     if (c == '\n' || c == '\r') c = ' ';
-  return fmt::format("answered {} {}", x.status, body);
+  std::string redirect;
+  if (x.status >= 300 && x.status <= 399 && !x.header("Location").empty())
+    redirect = fmt::format(" (a redirect to {}, not followed)", x.header("Location").substr(0, 200));
+  return fmt::format("answered {}{}{}", x.status, redirect, body.empty() ? "" : " " + body);
 }
 
 }  // namespace
@@ -42,7 +45,10 @@ Result<Capabilities> FixtureDriver::capabilities() {
     return {std::nullopt, "GET /_conformance/v1/capabilities " + what_happened(x)};
   boost::system::error_code ec;
   const auto doc = boost::json::parse(x.body, ec);
-  const auto* obj = ec ? nullptr : doc.if_object();
+  if (ec)
+    return {std::nullopt, fmt::format("GET /_conformance/v1/capabilities answered 200 with a body that is not JSON ({}): {}",
+                                      ec.message(), x.body.substr(0, 200))};
+  const auto* obj = doc.if_object();
   const auto* protocol = obj ? obj->if_contains("protocol") : nullptr;
   const auto* features = obj ? obj->if_contains("features") : nullptr;
   if (protocol == nullptr || !protocol->is_int64() || features == nullptr || !features->is_array())

@@ -25,7 +25,7 @@ struct RunOptions {
   model::Profile profile = model::Profile::spec;
   std::uint64_t seed = 1;
   client::ClientLimits limits;
-  std::chrono::seconds run_timeout{600};
+  std::chrono::milliseconds run_timeout{600'000};
   std::int64_t clock_tolerance = 10;  // seconds of doubt about the target's clock
   // When set, every request a case does not sign itself is signed with these
   // (a target that enforces signatures outside the fixture protocol's World).

@@ -1,5 +1,6 @@
 #include "suite/runner/writers.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -218,9 +219,13 @@ std::string junit_xml(const RunResult& r) {
 std::string summary_line(const RunResult& r) {
   const auto n = r.counts();
   std::string props;
-  if (!r.properties.empty())
-    props = fmt::format("; {} properties: {} passed, {} failed", r.properties.size(),
-                        static_cast<int>(r.properties.size()) - r.failed_properties(), r.failed_properties());
+  if (!r.properties.empty()) {
+    const int passed = static_cast<int>(
+        std::count_if(r.properties.begin(), r.properties.end(), [](const PropertyResult& p) { return p.passed; }));
+    const int not_run = static_cast<int>(r.properties.size()) - passed - r.failed_properties();
+    props = fmt::format("; {} properties: {} passed, {} failed{}", r.properties.size(), passed, r.failed_properties(),
+                        not_run > 0 ? fmt::format(", {} not run", not_run) : "");
+  }
   return fmt::format("{} cases: {} passed, {} failed, {} deviations, {} not applicable, {} errors{}; {} HTTP requests in {:.2f} s",
                      r.cases.size(), n.at(VerdictKind::pass), n.at(VerdictKind::fail), n.at(VerdictKind::deviation),
                      n.at(VerdictKind::not_applicable), n.at(VerdictKind::error), props, r.http_requests, r.wall_seconds);
