@@ -32,13 +32,14 @@ essconf::model::World big_world() {
 
 essconf::wire::HttpRequest twenty_ids() {
   std::vector<std::string> ids;
+  ids.reserve(20);
   for (int i = 0; i < 20; ++i) ids.push_back("i-big" + std::to_string(i * 9));
   return testing::Req().ids(ids).build();
 }
 
 void Expect(benchmark::State& state, const essconf::model::World& world, const essconf::wire::HttpRequest& request) {
   const auto context = testing::context();
-  for (auto _ : state)
+  for ([[maybe_unused]] auto _ : state)
     benchmark::DoNotOptimize(essconf::model::expect(world, request, essconf::model::Profile::spec, context));
   state.SetItemsProcessed(state.iterations());
 }
@@ -46,12 +47,12 @@ void Expect(benchmark::State& state, const essconf::model::World& world, const e
 // What essconf serve computes per call: the reference decision alone.
 void Decide(benchmark::State& state, const essconf::model::World& world, const essconf::wire::HttpRequest& request) {
   const auto context = testing::context();
-  for (auto _ : state) benchmark::DoNotOptimize(essconf::model::decide(world, request, context));
+  for ([[maybe_unused]] auto _ : state) benchmark::DoNotOptimize(essconf::model::decide(world, request, context));
   state.SetItemsProcessed(state.iterations());
 }
 
 void ReadParams(benchmark::State& state, const essconf::wire::HttpRequest& request) {
-  for (auto _ : state) benchmark::DoNotOptimize(essconf::model::request_params(request));
+  for ([[maybe_unused]] auto _ : state) benchmark::DoNotOptimize(essconf::model::request_params(request));
   state.SetItemsProcessed(state.iterations());
 }
 

@@ -201,6 +201,7 @@ Expectation expect(const World& world, const wire::HttpRequest& request, Profile
   const wire::ParamList sent = request_params(request);
   const std::vector<ParamMap> maps = readings(sent);
   std::vector<Analysis> analyses;
+  analyses.reserve(maps.size());
   for (const auto& m : maps) analyses.push_back(rules::analyse(world, request, sent, m, context));
 
   Expectation e;

@@ -42,9 +42,10 @@ Violation documented(std::string_view clause, int status, std::string code, std:
   Violation v;
   v.clause = clause;
   v.status = status;
-  v.code = code;
+  v.code = std::move(code);
   v.message = messages.front();
   std::vector<MessageRule> rules;
+  rules.reserve(messages.size());
   for (auto& m : messages) rules.push_back({std::move(m), false});
   v.passes = exactly(status, v.code, rules);
   if (status == 404) {

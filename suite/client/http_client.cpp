@@ -53,6 +53,7 @@ bool has_header(const wire::HttpRequest& r, std::string_view name) noexcept {
 std::string size_text(std::uint64_t n) {
   constexpr std::uint64_t kKiB = 1024;
   constexpr std::uint64_t kMiB = kKiB * 1024;
+  // cppcheck-suppress zerodivcond ; kMiB is a non-zero constant (1048576)
   if (n >= kMiB && n % kMiB == 0) return std::to_string(n / kMiB) + " MiB";
   if (n >= kKiB && n % kKiB == 0) return std::to_string(n / kKiB) + " KiB";
   return std::to_string(n) + (n == 1 ? " byte" : " bytes");

@@ -80,12 +80,13 @@ std::string describe_allowed(const model::Expectation& e) {
     for (int s : o.error.statuses) statuses.push_back(std::to_string(s));
     if (!ok && o.error.statuses.empty()) statuses.push_back("4xx");
     auto it = std::find_if(by_code.begin(), by_code.end(), [&](const auto& x) { return x.first == code; });
-    if (it == by_code.end()) it = by_code.insert(by_code.end(), {std::move(code), {}});
+    if (it == by_code.end()) it = by_code.emplace(by_code.end(), std::move(code), std::vector<std::string>{});
     for (auto& st : statuses)
       if (std::find(it->second.begin(), it->second.end(), st) == it->second.end()) it->second.push_back(std::move(st));
   }
   if (by_code.empty()) return "nothing there";
   std::vector<std::string> allowed;
+  allowed.reserve(by_code.size());
   for (const auto& [code, statuses] : by_code) allowed.push_back(join(statuses, "/") + " " + code);
   // Why: the outcome that is the reference's decision, else the first.
   const model::Outcome* why = &e.outcomes.front();
@@ -148,6 +149,7 @@ std::string describe_world_diff(const model::World& expected, const model::World
 
 std::string describe_order(const std::vector<std::size_t>& order) {
   std::vector<std::string> parts;
+  parts.reserve(order.size());
   for (auto i : order) parts.push_back("#" + std::to_string(i));
   return join(parts, ", ");
 }

@@ -55,7 +55,7 @@ struct Target {
     if (const std::string e = fixture.put_world(w); !e.empty()) fail(e);
     used_nonces.clear();  // PUT replaces all state, nonces included
   }
-  void fail(std::string what, std::string clause = "") {
+  void fail(const std::string& what, std::string clause = "") {
     // Shrinking cut short by the run's time limit proves nothing: the smallest failing sequence found before stands.
     if (failed_once && std::chrono::steady_clock::now() >= deadline) RC_SUCCEED("the run's time limit was reached");
     failed_once = true;

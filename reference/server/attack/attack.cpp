@@ -394,6 +394,9 @@ struct ProcStatus {
   long hwm_kib = -1;
 };
 
+// KiB as MiB, for the report line.
+double mib(long kib) { return static_cast<double>(kib) / 1024.0; }
+
 ProcStatus read_status(int pid) {
   ProcStatus st;
   std::ifstream in(fmt::format("/proc/{}/status", pid));
@@ -1306,8 +1309,7 @@ int main(int argc, char** argv) {
   if (pid > 0) {
     const auto st = read_status(pid);
     memory = fmt::format("; server VmRSS peak {:.1f} MiB, VmHWM {:.1f} MiB (before {:.1f}), descriptors peak {}",
-                         sampler.peak_rss_kib() / 1024.0, st.hwm_kib / 1024.0, hwm_before / 1024.0,
-                         sampler.peak_fds());
+                         mib(sampler.peak_rss_kib()), mib(st.hwm_kib), mib(hwm_before), sampler.peak_fds());
   }
   std::printf("%s\n", fmt::format("{}: {} in {:.1f} s: {} connections, {} answered; {}; good client {} requests "
                                    "(bound {} ms), max {:.1f} ms, mean {:.1f} ms, {} failures{}",
