@@ -55,4 +55,14 @@ expect_2 "report needs an input" "results is required" report
 expect_2 "two targets with one label" 'two targets are labelled "x"' "${run_fast[@]}" --target x=reference --target x=http://127.0.0.1:1
 expect_2 "a label with a slash" "a label is 1 to 64" "${run_fast[@]}" --target 'a/b=reference'
 expect_2 "--fixture-url with two targets" "takes one target\|each serves its own" "${run_fast[@]}" --target reference --target v=http://127.0.0.1:1 --fixture-url http://127.0.0.1:2
+# Bad input to essconf run: one line naming the file and the problem, exit 2.
+mkdir -p "$tmp/cases"
+sed 's/"capacity.min-size"/"capacity.no-such-clause"/' "$(dirname "$0")/../../fixtures/cases/behaviour/capacity.min-size.missed-by-one.json" \
+  >"$tmp/cases/unknown-clause.json"
+expect_2 "a case citing an unknown clause" 'unknown-clause.json: $.clauses\[0\]: unknown clause "capacity.no-such-clause"' \
+  run --cases "$tmp/cases" --property-runs 0
+printf '{"entries":[{"case":"x"' >"$tmp/baseline.json"
+expect_2 "a baseline that is not JSON" "baseline.json" "${run_fast[@]}" --baseline "$tmp/baseline.json"
+expect_2 "a target URL essconf cannot serve" 'ftp://x' "${run_fast[@]}" --target ftp://x
+expect_2 "an unknown flag" "no-such-flag" run --no-such-flag
 finish
