@@ -11,23 +11,35 @@ not_ok() { echo "not ok - $1: $2"; failed=$((failed + 1)); }
 # check NAME EXIT-STATUS [DETAIL]: ok when EXIT-STATUS is 0.
 check() { if [[ $2 == 0 ]]; then ok "$1"; else not_ok "$1" "${3:-}"; fi; }
 
+# start_listening NAME SED-SCRIPT COMMAND...: COMMAND in the background, stdout
+# in $tmp/NAME.out and stderr in $tmp/NAME.err; waits until SED-SCRIPT (run
+# with sed -n) prints its address from stdout, and sets $listening to it and
+# $pid to the process.
+start_listening() {
+  local name=$1 script=$2
+  shift 2
+  : >"$tmp/$name.out"  # exists before the child writes to it
+  "$@" </dev/null >"$tmp/$name.out" 2>"$tmp/$name.err" &
+  pid=$!
+  pids+=("$pid")
+  listening=
+  for _ in $(seq 100); do
+    listening=$(sed -n "$script" "$tmp/$name.out")
+    [[ -n $listening ]] && return 0
+    sleep 0.05
+  done
+  echo "$name did not start: $(cat "$tmp/$name.err")"
+  return 1
+}
+
 # start_server NAME ARGS...: essconf serve on a free port; sets $port and $pid;
 # stdout in $tmp/NAME.out, stderr (the request log) in $tmp/NAME.err.
 start_server() {
   local name=$1
   shift
-  : >"$tmp/$name.out"  # exists before the child writes to it
-  "$essconf" serve --listen 127.0.0.1:0 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-  pid=$!
-  pids+=("$pid")
-  port=
-  for _ in $(seq 100); do
-    port=$(sed -n 's/^essconf serve: listening on http:\/\/127.0.0.1:\([0-9]*\)$/\1/p' "$tmp/$name.out")
-    [[ -n $port ]] && return 0
-    sleep 0.05
-  done
-  echo "server $name did not start: $(cat "$tmp/$name.err")"
-  return 1
+  start_listening "$name" 's/^essconf serve: listening on http:\/\/127.0.0.1:\([0-9]*\)$/\1/p' \
+    "$essconf" serve --listen 127.0.0.1:0 "$@" || return 1
+  port=$listening
 }
 
 stop_server() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }

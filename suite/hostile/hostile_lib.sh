@@ -6,18 +6,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/../cli/test_lib.sh"
 
 # start_hostile MODE WHERE: hostile_server MODE --where WHERE; sets $url and $pid.
 start_hostile() {
-  : >"$tmp/server.out"
-  "$hostile_server" "$1" --where "$2" </dev/null >"$tmp/server.out" 2>"$tmp/server.err" &
-  pid=$!
-  pids+=("$pid")
-  url=
-  for _ in $(seq 100); do
-    url=$(sed -n 's/^hostile_server: listening on \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$tmp/server.out")
-    [[ -n $url ]] && return 0
-    sleep 0.05
-  done
-  echo "hostile_server $1 --where $2 did not start: $(cat "$tmp/server.err")"
-  return 1
+  start_listening server 's/^hostile_server: listening on \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' \
+    "$hostile_server" "$1" --where "$2" || return 1
+  url=$listening
 }
 
 # measure NAME LIMIT_S COMMAND...: runs COMMAND with output in $tmp/NAME.txt,

@@ -204,20 +204,10 @@ void matrix_section(pugi::xml_node body, const Matrix& m) {
         auto td = el(tr, "td", {{"class", std::string("cell ") + cell_class(e.cell)}});
         // A failing cell links to the first problem it comes from.
         std::string link;
-        if (e.cell == Cell::fail || e.cell == Cell::error || e.cell == Cell::deviation)
-          for (const auto& p : m.problems[t]) {
-            const bool here = p.property ? p.property->clause == row.clause
-                                         : std::any_of(p.case_result->verdict.findings.begin(),
-                                                       p.case_result->verdict.findings.end(),
-                                                       [&](const auto& f) { return f.clause == row.clause; }) ||
-                                               (p.kind == runner::VerdictKind::error &&
-                                                std::count(p.case_result->case_clauses.begin(),
-                                                           p.case_result->case_clauses.end(), row.clause));
-            if (here) {
-              link = anchor(t, p.property ? p.property->name : p.case_result->id);
-              break;
-            }
-          }
+        if (e.first_problem >= 0) {
+          const Problem& p = m.problems[t][static_cast<std::size_t>(e.first_problem)];
+          link = anchor(t, p.property ? p.property->name : p.case_result->id);
+        }
         if (link.empty()) el(td, "span", {}, cell_label(e.cell));
         else el(td, "a", {{"href", "#" + link}}, cell_label(e.cell));
         if (const auto counts = evidence_counts(e); !counts.empty()) el(td, "small", {}, counts);

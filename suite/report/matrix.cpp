@@ -12,9 +12,11 @@ using runner::VerdictKind;
 std::size_t index(Cell c) { return static_cast<std::size_t>(c); }
 
 // Adds one piece of evidence to a cell: the cell shows the worst.
-void add(CellEvidence& e, Cell c) {
+// `problem`: the index of the problem listing this evidence comes from, if any.
+void add(CellEvidence& e, Cell c, int problem = -1) {
   ++e.counts[index(c)];
   e.cell = std::min(e.cell, c);
+  if (e.first_problem < 0) e.first_problem = problem;
 }
 
 }  // namespace
@@ -67,9 +69,10 @@ Matrix build_matrix(const std::vector<runner::RunResult>& targets, const model::
         case VerdictKind::fail:
         case VerdictKind::deviation: {
           std::set<std::string> seen;  // one count per case and clause
+          const int problem = static_cast<int>(problems.size());
           for (const auto& finding : c.verdict.findings)
             if (seen.insert(finding.clause + (finding.kind == VerdictKind::fail ? "!" : "?")).second)
-              add(at(finding.clause, t), cell_of(finding.kind));
+              add(at(finding.clause, t), cell_of(finding.kind), problem);
           problems.push_back({&c, nullptr, c.verdict.kind});
           break;
         }
@@ -81,7 +84,9 @@ Matrix build_matrix(const std::vector<runner::RunResult>& targets, const model::
         }
         case VerdictKind::not_applicable:
         case VerdictKind::error:
-          for (const auto& cl : c.case_clauses) add(at(cl, t), cell_of(c.verdict.kind));
+          for (const auto& cl : c.case_clauses)
+            add(at(cl, t), cell_of(c.verdict.kind),
+                c.verdict.kind == VerdictKind::error ? static_cast<int>(problems.size()) : -1);
           if (c.verdict.kind == VerdictKind::error) problems.push_back({&c, nullptr, c.verdict.kind});
           break;
       }
@@ -95,7 +100,7 @@ Matrix build_matrix(const std::vector<runner::RunResult>& targets, const model::
         add(at(p.clause, t), Cell::pass);
       } else {
         ++f.properties_failed;
-        add(at(p.clause, t), Cell::fail);
+        add(at(p.clause, t), Cell::fail, static_cast<int>(problems.size()));
         problems.push_back({nullptr, &p, VerdictKind::fail});
       }
     }
@@ -135,7 +140,6 @@ Matrix build_matrix(const std::vector<runner::RunResult>& targets, const model::
         const bool tested = c != Cell::untested && c != Cell::not_applicable;
         if (row.level == "stated" && tested) ++f.stated, f.stated_passed += passed;
         if (row.level == "implied" && tested) ++f.implied, f.implied_passed += passed;
-        f.untested += c == Cell::untested;
         f.deviations += c == Cell::deviation;
         f.failed_clauses += c == Cell::fail || c == Cell::error;
       }

@@ -23,6 +23,7 @@ inline constexpr std::array kCells{Cell::fail, Cell::error, Cell::deviation, Cel
 struct CellEvidence {
   Cell cell = Cell::untested;
   std::array<int, 5> counts{};  // cases and properties that gave fail, error, deviation, pass, not applicable
+  int first_problem = -1;       // index in Matrix::problems[target] of the first fail, deviation or error here
 };
 
 struct Row {
@@ -47,7 +48,6 @@ struct Problem {
 struct Figures {
   int stated = 0, stated_passed = 0;    // stated clauses with evidence, and those that passed (or deviated)
   int implied = 0, implied_passed = 0;
-  int untested = 0;                     // clauses not judged
   int deviations = 0;                   // clauses with a deviation
   int failed_clauses = 0;               // clauses with a fail or an error
   std::array<int, 5> cases{};           // cases by verdict, indexed like Cell (fail, error, deviation, pass, n/a)
