@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto loaded = essconf::runner::parse_case({reinterpret_cast<const char*>(data), size}, "fuzz");
   if (!loaded.value) return 0;
   const auto& world = loaded.value->world;
-  const std::set<std::string, std::less<>> no_nonces;
+  const model::NonceLedger no_nonces;
   const model::Context ctx{1790000000, 0, &no_nonces};
   const auto request = essconf::runner::build_request(loaded.value->request, ctx.now, "fuzz-nonce-0001");
   for (const auto profile : {model::Profile::spec, model::Profile::strict}) {

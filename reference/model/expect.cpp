@@ -152,28 +152,45 @@ Decision malformed_decision() {
   return d;
 }
 
-// The body formats the (first-wins) Format parameter allows, the reference's,
-// and the clause that decides it.
+// The body formats an answer may be in, the reference's, and the clause that
+// decides it. The reference reads the first Format given; every reading of
+// the parameters (first-wins, last-wins) names a format that passes. A server
+// that refuses a request before it reads any parameter (undecodable
+// parameters, another path, another method) answers in its default format,
+// so either format passes there (docs/ambiguities.md, wire.malformed).
 struct FormatChoice {
-  std::vector<wire::Format> allowed{wire::Format::json, wire::Format::xml};
+  std::vector<wire::Format> allowed;
   wire::Format reference = wire::Format::json;
   std::string_view clause = clause::kFormatDefault;
 };
 
-FormatChoice format_choice(const ParamMap& first_wins) {
+std::optional<wire::Format> format_named(const ParamMap& params) {
+  auto it = params.find("Format");
+  if (it == params.end()) return std::nullopt;
+  if (wire::ascii_iequals(it->second, "XML")) return wire::Format::xml;
+  if (wire::ascii_iequals(it->second, "JSON")) return wire::Format::json;
+  return std::nullopt;
+}
+
+bool read_before_parameters(const wire::HttpRequest& request, const wire::ParamList& sent) {
+  return !sent.issues.empty() || request.path() != "/" || (request.method != "GET" && request.method != "POST");
+}
+
+FormatChoice format_choice(const wire::HttpRequest& request, const wire::ParamList& sent,
+                           const std::vector<ParamMap>& readings) {
   FormatChoice c;
-  if (auto it = first_wins.find("Format"); it != first_wins.end()) {
-    std::string f = it->second;
-    std::transform(f.begin(), f.end(), f.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
-    if (f == "XML") {
-      c.allowed = {wire::Format::xml};
-      c.reference = wire::Format::xml;
-      c.clause = clause::kFormatXml;
-    } else if (f == "JSON") {
-      c.allowed = {wire::Format::json};
-      c.clause = clause::kFormatJson;
-    }
+  const auto first = format_named(readings.front());
+  if (first) {
+    c.reference = *first;
+    c.clause = *first == wire::Format::xml ? clause::kFormatXml : clause::kFormatJson;
   }
+  bool any = read_before_parameters(request, sent);
+  for (const auto& r : readings) {
+    const auto f = format_named(r);
+    if (!f) any = true;  // no valid Format: the default, which is open
+    else if (std::find(c.allowed.begin(), c.allowed.end(), *f) == c.allowed.end()) c.allowed.push_back(*f);
+  }
+  if (any) c.allowed = {wire::Format::json, wire::Format::xml};
   return c;
 }
 
@@ -184,7 +201,8 @@ Decision decide(const World& world, const wire::HttpRequest& request, const Cont
   const wire::ParamList sent = request_params(request);
   ParamMap first_wins;
   for (const auto& p : sent.params) first_wins.emplace(p.name, p.value);
-  return reference_decision(rules::analyse(world, request, sent, first_wins, context), format_choice(first_wins).reference);
+  const auto format = format_named(first_wins);
+  return reference_decision(rules::analyse(world, request, sent, first_wins, context), format.value_or(wire::Format::json));
 }
 
 Expectation expect(const World& world, const wire::HttpRequest& request, Profile profile, const Context& context) {
@@ -193,6 +211,7 @@ Expectation expect(const World& world, const wire::HttpRequest& request, Profile
     Expectation e;
     e.malformed_http = true;
     e.formats = {wire::Format::json, wire::Format::xml};
+    e.format_clause = clause::kFormatDefault;
     e.reference = malformed_decision();
     e.outcomes.push_back(error_outcome({}, Grade::pass, {clause::kNoServerError}, "the request is not well-formed HTTP"));
     e.clauses = {clause::kNoServerError, clause::kRejectedUnchanged};
@@ -205,8 +224,9 @@ Expectation expect(const World& world, const wire::HttpRequest& request, Profile
   for (const auto& m : maps) analyses.push_back(rules::analyse(world, request, sent, m, context));
 
   Expectation e;
-  const FormatChoice format = format_choice(maps.front());
+  const FormatChoice format = format_choice(request, sent, maps);
   e.formats = format.allowed;
+  e.format_clause = format.clause;
   const std::string_view format_clause = format.clause;
   e.reference = reference_decision(analyses.front(), format.reference);
   std::vector<Outcome> spec;

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "reference/model/nonces.hpp"
 #include "reference/model/world.hpp"
 #include "reference/wire/body.hpp"
 
@@ -68,9 +69,9 @@ struct Decision {
   Effects effects;      // when success
   wire::Format format = wire::Format::json;
   std::vector<std::string_view> clauses;
-  // The request's SignatureNonce when its signature verified: from now on it
-  // is used (rpc.nonce), whatever the rest of the answer.
-  std::optional<std::string> nonce_used;
+  // The request's key and SignatureNonce when its signature verified: the
+  // caller records it in its NonceLedger with the answer the target gave.
+  std::optional<NonceUse> nonce_used;
   friend bool operator==(const Decision&, const Decision&) = default;
 };
 
@@ -81,6 +82,8 @@ struct Expectation {
   std::vector<wire::Format> formats;
   // Every clause this request exercises, sorted, for coverage and reports.
   std::vector<std::string_view> clauses;
+  // The clause that fixes the body's format: response.format.xml, .json or .default.
+  std::string_view format_clause;
   // The bytes are not well-formed HTTP: any 4xx, with any body, or closing
   // the connection, is a proper answer (robust.no-server-error).
   bool malformed_http = false;
@@ -97,7 +100,7 @@ struct Expectation {
 struct Context {
   std::int64_t now = 0;              // the target's clock, Unix seconds (rpc.timestamp)
   std::int64_t clock_tolerance = 0;  // seconds either way the caller cannot tell apart
-  const std::set<std::string, std::less<>>* used_nonces = nullptr;  // rpc.nonce
+  const NonceLedger* nonces = nullptr;  // rpc.nonce
 };
 
 }  // namespace essconf::model

@@ -49,7 +49,7 @@ std::string to_json(const Expectation& e) {
     ref["code"] = d.code;
     ref["message"] = d.message;
   }
-  if (d.nonce_used) ref["nonce_used"] = *d.nonce_used;
+  if (d.nonce_used) ref["nonce_used"] = d.nonce_used->nonce;
   json::array formats;
   for (auto f : e.formats) formats.emplace_back(format_name(f));
   return json::serialize(json::object{{"reference", std::move(ref)},

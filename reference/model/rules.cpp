@@ -158,7 +158,7 @@ bool routing_rules(const ParamMap& p, std::vector<Violation>& out) {
 // ---- authentication and authorization (Auth.Mode Signature) -----------------
 
 void auth_rules(const World& w, const wire::HttpRequest& req, const wire::ParamList& sent, const ParamMap& p,
-                const Context& ctx, std::vector<Violation>& out, std::optional<std::string>& nonce_used) {
+                const Context& ctx, std::vector<Violation>& out, std::optional<NonceUse>& nonce_used) {
   if (w.auth.mode != AuthMode::signature) return;
   const std::vector<std::string> missing_codes{"MissingParameter", "IncompleteSignature", "InvalidParameter",
                                                "MissingSignature", "MissingAccessKeyId", "MissingSignatureNonce",
@@ -232,12 +232,22 @@ void auth_rules(const World& w, const wire::HttpRequest& req, const wire::ParamL
     }
   }
   if (const auto* nonce = find(p, "SignatureNonce")) {
-    if (ctx.used_nonces != nullptr && ctx.used_nonces->count(*nonce) != 0) {
+    const NonceLedger* seen = ctx.nonces;
+    if (seen != nullptr && key_id != nullptr && seen->used_by_success(*key_id, *nonce)) {
       out.push_back(convention(clause::kNonce, 400, "SignatureNonceUsed", "Specified signature nonce was used already.",
                                {"SignatureNonceUsed", "InvalidSignatureNonce"},
-                               fmt::format("SignatureNonce \"{}\" was used before", *nonce)));
+                               fmt::format("SignatureNonce \"{}\" was used before by a call that succeeded", *nonce)));
+    } else if (seen != nullptr && seen->seen(*nonce)) {
+      // Used only in some readings: by a call that was refused after its
+      // signature verified, or by another key (docs/ambiguities.md, rpc.nonce).
+      Violation v = convention(clause::kNonce, 400, "SignatureNonceUsed", "Specified signature nonce was used already.",
+                               {"SignatureNonceUsed", "InvalidSignatureNonce"},
+                               fmt::format("SignatureNonce \"{}\" was verified before, by a refused call or another key",
+                                           *nonce));
+      v.proceed = Proceed::pass;
+      out.push_back(std::move(v));
     } else if (verified) {
-      nonce_used = *nonce;
+      nonce_used = NonceUse{*key_id, *nonce};
     }
   }
   if (key != nullptr && !key->authorized)

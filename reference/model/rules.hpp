@@ -43,7 +43,7 @@ struct Analysis {
   std::optional<Effects> effects;           // what a success would do, when it can be worked out
   std::vector<std::string_view> success_clauses;
   std::vector<std::string_view> checked;    // every rule evaluated on this request, broken or not
-  std::optional<std::string> nonce_used;    // signature verified: this nonce is now used
+  std::optional<NonceUse> nonce_used;       // signature verified: key and nonce
 };
 
 // Runs every rule on one reading. `sent` is every parameter as sent (for

@@ -64,7 +64,7 @@ struct Scenario {
   std::string group = "asg-main";
   std::vector<Answer> answers;
   std::vector<SuccessAnswer> successes;
-  std::set<std::string, std::less<>> used_nonces;
+  std::vector<std::pair<NonceUse, bool>> nonces;  // what the caller saw before: (key, nonce), succeeded
   std::int64_t clock_tolerance = 0;
 };
 
@@ -345,7 +345,16 @@ std::vector<Scenario> scenarios() {
                .code = "InvalidTimeStamp.Format", .successes = {{{"i-auto1"}, kFail}}});
   s.push_back({.name = "ReplayedNonceRejected", .clause = clause::kNonce, .world = [](World& w) { w = signature_world(); },
                .request = Req().sign("LTAI-good", "s3cr3t", "n-used"), .status = 400, .code = "SignatureNonceUsed",
-               .successes = {{{"i-auto1"}, kFail}}, .used_nonces = {"n-used"}});
+               .successes = {{{"i-auto1"}, kFail}}, .nonces = {{{"LTAI-good", "n-used"}, true}}});
+  // When a nonce counts as used, and in which key space, is open: both answers pass.
+  s.push_back({.name = "NonceOfARefusedCallEitherAnswer", .clause = clause::kNonce,
+               .world = [](World& w) { w = signature_world(); },
+               .request = Req().sign("LTAI-good", "s3cr3t", "n-refused"), .status = 400, .code = "SignatureNonceUsed",
+               .successes = {{{"i-auto1"}, kPass}}, .nonces = {{{"LTAI-good", "n-refused"}, false}}});
+  s.push_back({.name = "NonceOfAnotherKeyEitherAnswer", .clause = clause::kNonce,
+               .world = [](World& w) { w = signature_world(); },
+               .request = Req().sign("LTAI-good", "s3cr3t", "n-other"), .status = 400, .code = "SignatureNonceUsed",
+               .successes = {{{"i-auto1"}, kPass}}, .nonces = {{{"LTAI-other", "n-other"}, true}}});
   // ---- several rules at once
   s.push_back({.name = "InactiveGroupAndMinSizeEitherError", .clause = clause::kPrecedence,
                .world = [](World& w) {
@@ -369,7 +378,9 @@ class RuleScenario : public ::testing::TestWithParam<Scenario> {};
 Expectation run(const Scenario& sc, Profile profile) {
   World w = base_world();
   sc.world(w);
-  Context ctx{kNow, sc.clock_tolerance, &sc.used_nonces};
+  NonceLedger nonces;
+  for (const auto& [use, succeeded] : sc.nonces) nonces.record(use, succeeded);
+  Context ctx{kNow, sc.clock_tolerance, &nonces};
   return expect(w, sc.request.build(), profile, ctx);
 }
 
@@ -453,10 +464,11 @@ TEST(ReferenceFormat, FollowsFormatParameter) {
 TEST(Nonces, VerifiedSignatureUsesItsNonce) {
   const World w = signature_world();
   const auto ctx = testing::context();
-  EXPECT_EQ(expect(w, Req().sign("LTAI-good", "s3cr3t", "n-a").build(), Profile::spec, ctx).reference.nonce_used, "n-a");
+  EXPECT_EQ(expect(w, Req().sign("LTAI-good", "s3cr3t", "n-a").build(), Profile::spec, ctx).reference.nonce_used,
+            (NonceUse{"LTAI-good", "n-a"}));
   // Even when the call is then refused for another reason.
   EXPECT_EQ(expect(w, Req().set("ScalingGroupId", "asg-nope").sign("LTAI-good", "s3cr3t", "n-b").build(),
-                   Profile::spec, ctx).reference.nonce_used, "n-b");
+                   Profile::spec, ctx).reference.nonce_used, (NonceUse{"LTAI-good", "n-b"}));
   // A forged request does not burn a nonce.
   EXPECT_FALSE(expect(w, Req().sign("LTAI-good", "forged", "n-c").build(), Profile::spec, ctx).reference.nonce_used);
   // Without signatures, nonces mean nothing.

@@ -134,7 +134,7 @@ class Req {
   bool form_ = false;
 };
 
-inline Context context(const std::set<std::string, std::less<>>* nonces = nullptr) {
+inline Context context(const NonceLedger* nonces = nullptr) {
   return Context{kNow, 0, nonces};
 }
 

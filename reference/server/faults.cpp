@@ -135,7 +135,7 @@ void FaultHooks::before_model(model::World& w, wire::HttpRequest& req, model::Co
   if (has(Fault::ignore_timestamp))
     if (const auto* ts = param(params, "Timestamp"))
       if (auto t = model::parse_timestamp(*ts)) ctx.now = *t;
-  if (has(Fault::nonce_reuse)) ctx.used_nonces = nullptr;
+  if (has(Fault::nonce_reuse)) ctx.nonces = nullptr;
 }
 
 void FaultHooks::after_model(model::Decision& d, const model::World& w, const wire::HttpRequest& req,

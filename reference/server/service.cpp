@@ -77,19 +77,20 @@ std::string Service::next_activity_id() {
   return id;
 }
 
-void Service::remember_nonce(const std::string& nonce, std::int64_t now) {
+void Service::remember_nonce(const model::NonceUse& use, bool succeeded, std::int64_t now) {
   while (!nonce_order_.empty() &&
          (nonce_order_.front().first < now - kNonceMemorySeconds || nonce_order_.size() >= kNonceMemoryMax)) {
-    used_nonces_.erase(nonce_order_.front().second);
+    nonces_.forget(nonce_order_.front().second);
     nonce_order_.pop_front();
   }
-  if (used_nonces_.insert(nonce).second) nonce_order_.emplace_back(now, nonce);
+  if (!nonces_.seen(use.nonce)) nonce_order_.emplace_back(now, use.nonce);
+  nonces_.record(use, succeeded);
 }
 
 HttpResponse Service::remove_instances(const wire::HttpRequest& original) {
   std::unique_lock lock(mu_);
   const std::uint64_t call = calls_++;
-  model::Context ctx{options_.clock(), 0, &used_nonces_};
+  model::Context ctx{options_.clock(), 0, &nonces_};
   // What the model judges: the World and the request as they are, unless a
   // fault bends them (then on copies, so the kept World is only changed by apply).
   std::optional<model::World> bent_world;
@@ -103,7 +104,7 @@ HttpResponse Service::remove_instances(const wire::HttpRequest& original) {
   const wire::HttpRequest& request = bent_request ? *bent_request : original;
   model::Decision d = model::decide(judged, request, ctx);
   faults_.after_model(d, judged, request, call);
-  if (d.nonce_used) remember_nonce(*d.nonce_used, options_.clock());
+  if (d.nonce_used) remember_nonce(*d.nonce_used, d.success, options_.clock());
 
   std::string activity_id;
   if (d.success) {
@@ -170,7 +171,7 @@ HttpResponse Service::fixture(const wire::HttpRequest& request) {
     if (!parsed.world) return protocol_error(400, fmt::format("invalid World at {}: {}", parsed.path, parsed.error));
     std::lock_guard lock(mu_);
     world_ = std::move(*parsed.world);
-    used_nonces_.clear();
+    nonces_.clear();
     nonce_order_.clear();
     HttpResponse r;
     r.status = 204;

@@ -44,11 +44,11 @@ class Service {
                       const std::string& activity_id) const;
   std::string next_request_id();     // needs mu_
   std::string next_activity_id();    // needs mu_
-  void remember_nonce(const std::string& nonce, std::int64_t now);  // needs mu_
+  void remember_nonce(const model::NonceUse& use, bool succeeded, std::int64_t now);  // needs mu_
 
   mutable std::mutex mu_;
   model::World world_;
-  std::set<std::string, std::less<>> used_nonces_;
+  model::NonceLedger nonces_;
   std::deque<std::pair<std::int64_t, std::string>> nonce_order_;  // for forgetting old nonces
   std::uint64_t rng_state_;
   std::uint64_t calls_ = 0;

@@ -40,7 +40,7 @@ struct Target {
   client::HttpClient api;
   client::HttpClient fixture_client;
   runner::FixtureDriver fixture;
-  std::set<std::string, std::less<>> used_nonces;
+  model::NonceLedger nonces;
   std::uint64_t nonce_counter = 0;
   std::string last_failure;         // the failing step, for the report
   std::string last_failure_clause;  // its verdict's first clause ("" when it failed otherwise)
@@ -53,7 +53,7 @@ struct Target {
   }
   void load(const model::World& w) {
     if (const std::string e = fixture.put_world(w); !e.empty()) fail(e);
-    used_nonces.clear();  // PUT replaces all state, nonces included
+    nonces.clear();  // PUT replaces all state, nonces included
   }
   void fail(const std::string& what, std::string clause = "") {
     // Shrinking cut short by the run's time limit proves nothing: the smallest failing sequence found before stands.
@@ -92,11 +92,11 @@ struct Remove : Command {
     const std::int64_t now = unix_now();
     const auto request = client::with_transport_headers(
         runner::build_request(spec, now, fmt::format("stateful-{:016x}", ++t.nonce_counter)), t.options.target);
-    const auto e = model::expect(before, request, t.options.profile, {now, t.options.clock_tolerance, &t.used_nonces});
+    const auto e = model::expect(before, request, t.options.profile, {now, t.options.clock_tolerance, &t.nonces});
     const auto x = t.api.send(request, t.deadline);
     if (x.error != client::TransportError::none)
       t.fail(fmt::format("RemoveInstances: the target {}: {}", client::describe(x.error), x.error_detail));
-    if (e.reference.nonce_used) t.used_nonces.insert(*e.reference.nonce_used);
+    if (e.reference.nonce_used) t.nonces.record(*e.reference.nonce_used, x.status / 100 == 2);
     runner::Observation o{x.status, x.headers, x.body, t.read()};
     const auto v = runner::check({e, before, false}, o);
     const bool ok = v.kind == runner::VerdictKind::pass ||

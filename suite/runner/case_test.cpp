@@ -54,7 +54,8 @@ TEST(CaseCatalog, EveryCaseExercisesTheClausesItNames) {
 // model::decide, what essconf serve answers with, is the reference decision
 // of model::expect under either profile, on every catalog request.
 TEST(CaseCatalog, DecideIsTheReferenceDecisionOfExpect) {
-  const std::set<std::string, std::less<>> nonces{"used-nonce"};
+  model::NonceLedger nonces;
+  nonces.record({"LTAI-conformance", "used-nonce"}, false);
   const model::Context ctx{1'790'000'000, 0, &nonces};
   for (const auto& c : catalog_cases().cases) {
     const auto req = build_request(c.request, 1'790'000'000, "nonce");

@@ -53,9 +53,7 @@ void check_body(const model::Expectation& e, const Observation& o, const wire::P
   std::optional<wire::Format> actual;
   if (body.syntax == wire::Syntax::xml) actual = wire::Format::xml;
   if (body.syntax == wire::Syntax::json) actual = wire::Format::json;
-  const std::string_view format_clause =
-      e.formats.size() == 2 ? clause::kFormatDefault
-                            : (e.formats.front() == wire::Format::xml ? clause::kFormatXml : clause::kFormatJson);
+  const std::string_view format_clause = e.format_clause.empty() ? clause::kFormatDefault : e.format_clause;
   if (!actual) {
     f.fail(success ? format_clause : clause::kErrorBody, "a body in " + format_name(e.formats.front()),
            body.syntax == wire::Syntax::empty ? "an empty body"

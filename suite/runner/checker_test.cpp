@@ -30,14 +30,14 @@ Judged judge(const model::World& world, const std::vector<wire::HttpRequest>& ca
   o.seed = 11;
   o.faults = faults;
   server::Service s(world, o);
-  std::set<std::string, std::less<>> used;
+  model::NonceLedger used;
   Judged out;
   for (std::size_t i = 0; i < calls.size(); ++i) {
     const model::World before = s.world();
     const model::Context ctx{kNow, 0, &used};
     const model::Expectation e = model::expect(before, calls[i], profile, ctx);
     out.response = s.handle(calls[i]);
-    if (e.reference.nonce_used) used.insert(*e.reference.nonce_used);
+    if (e.reference.nonce_used) used.record(*e.reference.nonce_used, out.response.status / 100 == 2);
     if (i + 1 == calls.size())
       out.verdict = check({e, before, false}, {out.response.status, out.response.headers, out.response.body, s.world()});
   }

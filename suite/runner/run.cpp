@@ -84,20 +84,20 @@ class CaseRunner {
       return error_verdict("the target did not load the World faithfully: GET world after PUT differs from it");
 
     model::World world = c.world;  // the model's view, call after call
-    std::set<std::string, std::less<>> used_nonces;
+    model::NonceLedger nonces;
     // The requests that set the scene: sent, not judged; the model follows
     // the nonces they use and the World they leave.
     for (const auto& spec : c.before) {
       const std::int64_t now = unix_now();
       const auto request =
           client::with_transport_headers(build_request(with_credentials(spec), now, fresh_nonce()), o_.target);
-      const model::Context ctx{now, o_.clock_tolerance, &used_nonces};
+      const model::Context ctx{now, o_.clock_tolerance, &nonces};
       const auto e = model::expect(world, request, o_.profile, ctx);
       r.requests.push_back(wire::to_http_bytes(request));
       const client::Exchange x = api_.send(request, deadline_);
       if (x.error != client::TransportError::none)
         return error_verdict(fmt::format("the target {} (on a preparing request)", client::describe(x.error)));
-      if (e.reference.nonce_used) used_nonces.insert(*e.reference.nonce_used);
+      if (e.reference.nonce_used) nonces.record(*e.reference.nonce_used, x.status / 100 == 2);
       auto now_world = fixture_.get_world();
       if (!now_world.value) return error_verdict(now_world.error);
       world = *now_world.value;
@@ -113,7 +113,7 @@ class CaseRunner {
     for (int i = 0; i < c.repeat; ++i) {
       const std::int64_t now = unix_now();
       const auto request = client::with_transport_headers(build_request(spec, now, nonce), o_.target);
-      const model::Context ctx{now, o_.clock_tolerance, &used_nonces};
+      const model::Context ctx{now, o_.clock_tolerance, &nonces};
       expectation = model::expect(world, request, o_.profile, ctx);
       const std::string reference = model::to_json(*expectation);
       if (i == 0) first_reference = reference;
@@ -145,7 +145,7 @@ class CaseRunner {
       r.status = x.status;
       r.response_headers = headers_text(x.headers);
       r.response_body = x.body.substr(0, 64 * 1024);
-      if (expectation->reference.nonce_used) used_nonces.insert(*expectation->reference.nonce_used);
+      if (expectation->reference.nonce_used) nonces.record(*expectation->reference.nonce_used, x.status / 100 == 2);
       const std::string code = wire::parse_body(x.body).field("Code").value_or("");
       if (!first_answer) first_answer.emplace(x.status, code);
       world_before_last = world;
