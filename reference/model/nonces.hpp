@@ -36,6 +36,17 @@ class NonceLedger {
     auto it = entries_.lower_bound(Entry(std::string(nonce), std::string(), false));
     return it != entries_.end() && std::get<0>(*it) == nonce;
   }
+  // Used in the per-key reading: a verified call with this key carried it.
+  bool seen_by(std::string_view key_id, std::string_view nonce) const {
+    return entries_.count(Entry(std::string(nonce), std::string(key_id), false)) != 0 || used_by_success(key_id, nonce);
+  }
+  // Used in the on-success reading: a call with it succeeded, any key.
+  bool succeeded_with(std::string_view nonce) const {
+    for (auto it = entries_.lower_bound(Entry(std::string(nonce), std::string(), false));
+         it != entries_.end() && std::get<0>(*it) == nonce; ++it)
+      if (std::get<2>(*it)) return true;
+    return false;
+  }
   void forget(std::string_view nonce) {
     auto it = entries_.lower_bound(Entry(std::string(nonce), std::string(), false));
     while (it != entries_.end() && std::get<0>(*it) == nonce) it = entries_.erase(it);

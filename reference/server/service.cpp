@@ -40,7 +40,6 @@ HttpResponse protocol_error(int status, const std::string& reason) {
 Service::Service(model::World world, ServiceOptions options)
     : world_(std::move(world)), options_(std::move(options)) {
   rng_state_ = options_.seed != 0 ? options_.seed : std::random_device{}();
-  faults_.set = options_.faults;
   if (!options_.clock)
     options_.clock = [] {
       return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -88,66 +87,57 @@ void Service::remember_nonce(const model::NonceUse& use, bool succeeded, std::in
 }
 
 HttpResponse Service::remove_instances(const wire::HttpRequest& original) {
+  const ServiceHooks& hooks = options_.hooks;
   std::unique_lock lock(mu_);
   const std::uint64_t call = calls_++;
   model::Context ctx{options_.clock(), 0, &nonces_};
   // What the model judges: the World and the request as they are, unless a
-  // fault bends them (then on copies, so the kept World is only changed by apply).
+  // hook bends them (then on copies, so the kept World is only changed by apply).
   std::optional<model::World> bent_world;
   std::optional<wire::HttpRequest> bent_request;
-  if (faults_.set.any()) {
+  if (!hooks.empty()) {
     bent_world = world_;
     bent_request = original;
-    faults_.before_model(*bent_world, *bent_request, ctx);
+    for (const auto& h : hooks) h->before_model(*bent_world, *bent_request, ctx);
   }
   const model::World& judged = bent_world ? *bent_world : world_;
   const wire::HttpRequest& request = bent_request ? *bent_request : original;
   model::Decision d = model::decide(judged, request, ctx);
-  faults_.after_model(d, judged, request, call);
+  for (const auto& h : hooks) h->after_model(d, judged, request, ctx, call);
   if (d.nonce_used) remember_nonce(*d.nonce_used, d.success, options_.clock());
 
-  std::string activity_id;
+  RenderFields fields{d.format, "", "", d.code};
   if (d.success) {
-    if (faults_.has(Fault::racy_min_size)) {
-      // The fault: decide, let go of the state, come back and act on a stale decision.
-      lock.unlock();
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      lock.lock();
-    }
-    activity_id = next_activity_id();
-    model::World after = model::apply(world_, d.effects, activity_id);
-    faults_.after_apply(after, world_, d, request);
+    for (const auto& h : hooks) h->before_effects(lock);
+    fields.activity_id = next_activity_id();
+    model::World after = model::apply(world_, d.effects, fields.activity_id);
+    for (const auto& h : hooks) h->after_apply(after, world_, d, request);
     world_ = std::move(after);
-    if (faults_.has(Fault::activity_id_untracked)) activity_id = next_activity_id();
   } else {
-    faults_.after_apply(world_, world_, d, request);
+    for (const auto& h : hooks) h->after_apply(world_, world_, d, request);
   }
-  const std::string request_id = next_request_id();
+  fields.request_id = next_request_id();
   lock.unlock();  // the body is rendered from the decision alone
-  return render(d, request_id, activity_id);
+  return render(d, request, std::move(fields));
 }
 
-HttpResponse Service::render(const model::Decision& d, const std::string& request_id, const std::string& activity_id) const {
+HttpResponse Service::render(const model::Decision& d, const wire::HttpRequest& request, RenderFields fields) const {
+  for (const auto& h : options_.hooks) h->before_render(fields, d, request);
   HttpResponse r;
   r.status = d.status;
-  wire::Format format = d.format;
-  if (faults_.has(Fault::xml_as_json)) format = wire::Format::json;
   wire::Rendered body;
   if (d.success) {
-    body = wire::render_success({faults_.has(Fault::no_request_id) ? "" : request_id,
-                                 faults_.has(Fault::no_activity_id) ? "" : activity_id},
-                                format);
+    body = wire::render_success({fields.request_id, fields.activity_id}, fields.format);
   } else {
-    body = wire::render_error({faults_.has(Fault::no_request_id) ? "" : request_id, options_.host_id,
-                               faults_.has(Fault::error_without_code) ? "" : d.code, d.message,
+    body = wire::render_error({fields.request_id, options_.host_id, fields.code, d.message,
                                fmt::format("https://api.aliyun.com/troubleshoot?q={}&product=Ess", d.code)},
-                              format);
+                              fields.format);
     r.headers.push_back({"X-Essconf-Code", d.code});
   }
   r.headers.push_back({"Content-Type", std::move(body.content_type)});
-  r.headers.push_back({"x-acs-request-id", request_id});
+  r.headers.push_back({"x-acs-request-id", fields.request_id});
   r.body = std::move(body.body);
-  faults_.on_response(r, d);
+  for (const auto& h : options_.hooks) h->on_response(r, d);
   return r;
 }
 

@@ -14,13 +14,13 @@
 #include <string>
 
 #include "reference/model/model.hpp"
-#include "reference/server/faults.hpp"
 #include "reference/server/http_response.hpp"
+#include "reference/server/service_hook.hpp"
 
 namespace essconf::server {
 
 struct ServiceOptions {
-  FaultSet faults;                                  // none: the reference
+  ServiceHooks hooks;                               // none: the reference
   std::function<std::int64_t()> clock;              // Unix seconds; default: the system clock
   std::uint64_t seed = 0;                           // for RequestId and ScalingActivityId; 0: random
   std::string host_id = "ess.essconf.local";        // HostId of error bodies
@@ -39,9 +39,8 @@ class Service {
  private:
   HttpResponse remove_instances(const wire::HttpRequest& request);
   HttpResponse fixture(const wire::HttpRequest& request);
-  // The response to a decision; needs no lock (faults_ and options_ do not change).
-  HttpResponse render(const model::Decision& decision, const std::string& request_id,
-                      const std::string& activity_id) const;
+  // The response to a decision; needs no lock (options_ and its hooks do not change).
+  HttpResponse render(const model::Decision& decision, const wire::HttpRequest& request, RenderFields fields) const;
   std::string next_request_id();     // needs mu_
   std::string next_activity_id();    // needs mu_
   void remember_nonce(const model::NonceUse& use, bool succeeded, std::int64_t now);  // needs mu_
@@ -53,7 +52,6 @@ class Service {
   std::uint64_t rng_state_;
   std::uint64_t calls_ = 0;
   ServiceOptions options_;
-  FaultHooks faults_;
 };
 
 }  // namespace essconf::server

@@ -15,6 +15,8 @@
 #include "reference/server/service.hpp"
 #include "suite/cli/commands.hpp"
 #include "suite/runner/files.hpp"
+#include "suite/selftest/faults.hpp"
+#include "suite/selftest/readings.hpp"
 
 namespace essconf::cli {
 
@@ -28,6 +30,8 @@ struct ServeOptions {
   int threads = 2;
   std::vector<std::string> faults;
   bool list_faults = false;
+  std::vector<std::string> readings;
+  bool list_readings = false;
   std::uint64_t seed = 0;
 };
 
@@ -55,19 +59,36 @@ std::string action_of(std::string_view target) {
 
 int run(const ServeOptions& o) {
   if (o.list_faults) {
-    for (const auto& f : server::fault_catalog()) std::cout << fmt::format("{:<28} {:<34} {}\n", f.name, f.clause, f.what);
+    for (const auto& f : selftest::fault_catalog()) std::cout << fmt::format("{:<28} {:<34} {}\n", f.name, f.clause, f.what);
+    return 0;
+  }
+  if (o.list_readings) {
+    for (const auto& r : selftest::reading_catalog()) std::cout << fmt::format("{:<26} {:<34} {}\n", r.name, r.clause, r.what);
     return 0;
   }
   server::ServiceOptions service_options;
   service_options.seed = o.seed;
+  selftest::FaultSet faults;
   for (const auto& name : o.faults) {
-    const auto f = server::fault_named(name);
+    const auto f = selftest::fault_named(name);
     if (!f) {
       std::cerr << fmt::format("essconf serve: unknown fault \"{}\" (essconf serve --list-faults lists them)\n", name);
       return 2;
     }
-    service_options.faults.set(static_cast<std::size_t>(*f));
+    faults.set(static_cast<std::size_t>(*f));
   }
+  selftest::ReadingSet readings;
+  for (const auto& name : o.readings) {
+    const auto r = selftest::reading_named(name);
+    if (!r) {
+      std::cerr << fmt::format("essconf serve: unknown reading \"{}\" (essconf serve --list-readings lists them)\n", name);
+      return 2;
+    }
+    readings.set(static_cast<std::size_t>(*r));
+  }
+  // Readings first: a fault then breaks a clause of whatever reading is served.
+  service_options.hooks = selftest::reading_hooks(readings);
+  for (auto& h : selftest::fault_hooks(faults)) service_options.hooks.push_back(std::move(h));
   std::string text = kDemoWorldJson;
   std::string source = "the demo World";
   if (!o.world_file.empty()) {
@@ -132,6 +153,9 @@ void add_serve_command(CLI::App& app, int& exit_status) {
   cmd->add_option("--threads", o->threads, "Threads serving requests")->check(CLI::Range(1, 64))->capture_default_str();
   cmd->add_option("--fault", o->faults, "Break one clause on purpose (repeatable; see --list-faults)");
   cmd->add_flag("--list-faults", o->list_faults, "List the self-test faults and exit");
+  cmd->add_option("--reading", o->readings,
+                  "Answer another legitimate way where the documentation is open (repeatable; see --list-readings)");
+  cmd->add_flag("--list-readings", o->list_readings, "List the self-test readings, with the clause each reads, and exit");
   cmd->add_option("--seed", o->seed, "Seed for RequestId and ScalingActivityId (0: random)");
   cmd->callback([o, &exit_status] { exit_status = run(*o); });
 }

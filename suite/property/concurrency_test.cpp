@@ -9,6 +9,7 @@
 #include "reference/server/http_server.hpp"
 #include "reference/server/service.hpp"
 #include "suite/property/properties.hpp"
+#include "suite/selftest/faults.hpp"
 
 namespace essconf::property {
 namespace {
@@ -71,7 +72,7 @@ TEST(Concurrency, ReferenceServerIsLinearizable) {
 
 TEST(Concurrency, RacyMinSizeIsCaught) {
   server::ServiceOptions service_options;
-  service_options.faults.set(static_cast<std::size_t>(server::Fault::racy_min_size));
+  service_options.hooks = selftest::fault_hooks(selftest::fault_set({selftest::Fault::racy_min_size}));
   LocalServer server(std::move(service_options));
   const auto report = check_concurrency(options_for(server.url()));
   print(report);
@@ -90,7 +91,7 @@ TEST(Concurrency, RacyMinSizeIsCaught) {
 
 TEST(Concurrency, SameSeedGivesTheSameRounds) {
   server::ServiceOptions service_options;
-  service_options.faults.set(static_cast<std::size_t>(server::Fault::racy_min_size));
+  service_options.hooks = selftest::fault_hooks(selftest::fault_set({selftest::Fault::racy_min_size}));
   LocalServer server(std::move(service_options));
   auto o = options_for(server.url());
   o.rounds = 4;

@@ -7,15 +7,16 @@
 
 #include "reference/model/catalog.hpp"
 #include "reference/model/model.hpp"
-#include "reference/server/fault_scenarios.hpp"
+#include "suite/selftest/fault_scenarios.hpp"
+#include "suite/selftest/faults.hpp"
 #include "reference/server/service.hpp"
 
 namespace essconf::runner {
 namespace {
 
-using server::testing::base_world;
-using server::testing::kNow;
-using server::testing::Req;
+using selftest::testing::base_world;
+using selftest::testing::kNow;
+using selftest::testing::Req;
 
 struct Judged {
   Verdict verdict;
@@ -23,12 +24,12 @@ struct Judged {
 };
 
 // Runs `calls` against a service with `faults`, judging the last call as the runner does.
-Judged judge(const model::World& world, const std::vector<wire::HttpRequest>& calls, server::FaultSet faults,
+Judged judge(const model::World& world, const std::vector<wire::HttpRequest>& calls, selftest::FaultSet faults,
              model::Profile profile = model::Profile::spec) {
   server::ServiceOptions o;
   o.clock = [] { return kNow; };
   o.seed = 11;
-  o.faults = faults;
+  o.hooks = selftest::fault_hooks(faults);
   server::Service s(world, o);
   model::NonceLedger used;
   Judged out;
@@ -50,7 +51,7 @@ std::vector<wire::HttpRequest> build(const std::vector<Req>& reqs) {
   return out;
 }
 
-class FaultScenario : public ::testing::TestWithParam<server::testing::FaultScenario> {};
+class FaultScenario : public ::testing::TestWithParam<selftest::testing::FaultScenario> {};
 
 TEST_P(FaultScenario, ReferencePassesAndTheFaultIsCaughtUnderItsClause) {
   const auto& sc = GetParam();
@@ -60,13 +61,13 @@ TEST_P(FaultScenario, ReferencePassesAndTheFaultIsCaughtUnderItsClause) {
   const Judged reference = judge(w, calls, {});
   EXPECT_EQ(reference.verdict.kind, VerdictKind::pass) << reference.verdict.summary << "\n" << reference.response.body;
 
-  const auto fault = server::fault_named(sc.fault);
+  const auto fault = selftest::fault_named(sc.fault);
   ASSERT_TRUE(fault);
-  server::FaultSet set;
+  selftest::FaultSet set;
   set.set(static_cast<std::size_t>(*fault));
   const Judged broken = judge(w, calls, set);
   EXPECT_NE(broken.verdict.kind, VerdictKind::pass) << sc.fault << " was not caught: " << broken.response.body;
-  const auto& info = server::fault_catalog()[static_cast<std::size_t>(*fault)];
+  const auto& info = selftest::fault_catalog()[static_cast<std::size_t>(*fault)];
   const model::Clause* c = model::catalog().find(info.clause);
   ASSERT_NE(c, nullptr);
   if (c->oracle == "model") {  // history and replay clauses are judged across calls, elsewhere
@@ -76,8 +77,8 @@ TEST_P(FaultScenario, ReferencePassesAndTheFaultIsCaughtUnderItsClause) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Checker, FaultScenario, ::testing::ValuesIn(server::testing::fault_scenarios()),
-                         [](const ::testing::TestParamInfo<server::testing::FaultScenario>& info) {
+INSTANTIATE_TEST_SUITE_P(Checker, FaultScenario, ::testing::ValuesIn(selftest::testing::fault_scenarios()),
+                         [](const ::testing::TestParamInfo<selftest::testing::FaultScenario>& info) {
                            std::string n;
                            for (char ch : info.param.fault) n += ch == '-' ? '_' : ch;
                            return n;

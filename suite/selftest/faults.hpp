@@ -1,19 +1,20 @@
 // Self-test faults: switches that make the reference server break exactly one
 // clause each, so the suite can prove it catches deviations (`essconf serve
 // --fault NAME`, listed by `--list-faults`). A server with no fault is the
-// reference; every fault is applied at one of four points around the model.
+// reference; the faults are one ServiceHook around the model.
 #pragma once
 
 #include <bitset>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "reference/model/model.hpp"
-#include "reference/server/http_response.hpp"
+#include "reference/server/service_hook.hpp"
 
-namespace essconf::server {
+namespace essconf::selftest {
 
 enum class Fault {
   accept_21_ids,
@@ -64,22 +65,28 @@ std::optional<Fault> fault_named(std::string_view name);
 
 using FaultSet = std::bitset<static_cast<std::size_t>(Fault::count_)>;
 
-// The four points where faults act on one RemoveInstances call.
-struct FaultHooks {
-  FaultSet set;
+// A hook that applies every fault of `set` around the reference.
+class FaultHook : public server::ServiceHook {
+ public:
+  explicit FaultHook(FaultSet set) : set_(set) {}
+  bool has(Fault f) const { return set_.test(static_cast<std::size_t>(f)); }
 
-  bool has(Fault f) const { return set.test(static_cast<std::size_t>(f)); }
-
-  // Before the model: the World, request and context the model will judge.
-  void before_model(model::World& world, wire::HttpRequest& request, model::Context& context) const;
-  // After the model: the decision the server will act on.
+  void before_model(model::World& world, wire::HttpRequest& request, model::Context& context) const override;
   void after_model(model::Decision& decision, const model::World& world, const wire::HttpRequest& request,
-                   std::uint64_t call_number) const;
-  // After apply (or instead of it, for a rejected call): the World the server keeps.
+                   const model::Context& context, std::uint64_t call_number) const override;
+  void before_effects(std::unique_lock<std::mutex>& lock) const override;
   void after_apply(model::World& after, const model::World& before, const model::Decision& decision,
-                   const wire::HttpRequest& request) const;
-  // Last: the response as it goes out.
-  void on_response(HttpResponse& response, const model::Decision& decision) const;
+                   const wire::HttpRequest& request) const override;
+  void before_render(server::RenderFields& fields, const model::Decision& decision,
+                     const wire::HttpRequest& request) const override;
+  void on_response(server::HttpResponse& response, const model::Decision& decision) const override;
+
+ private:
+  FaultSet set_;
 };
 
-}  // namespace essconf::server
+// The hooks for a set of faults: none for the empty set (the reference).
+server::ServiceHooks fault_hooks(FaultSet set);
+FaultSet fault_set(std::initializer_list<Fault> faults);
+
+}  // namespace essconf::selftest

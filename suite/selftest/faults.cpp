@@ -1,6 +1,6 @@
 // The faults: each a small, deliberate break of one clause. The reference
 // (no fault) never reaches any of this code's branches.
-#include "reference/server/faults.hpp"
+#include "suite/selftest/faults.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -9,7 +9,7 @@
 #include "reference/model/clause_ids.hpp"
 #include "reference/wire/params.hpp"
 
-namespace essconf::server {
+namespace essconf::selftest {
 namespace {
 
 namespace clause = model::clause;
@@ -102,8 +102,7 @@ std::optional<Fault> fault_named(std::string_view name) {
   return std::nullopt;
 }
 
-void FaultHooks::before_model(model::World& w, wire::HttpRequest& req, model::Context& ctx) const {
-  if (set.none()) return;
+void FaultHook::before_model(model::World& w, wire::HttpRequest& req, model::Context& ctx) const {
   const auto params = model::request_params(req);
   if (has(Fault::post_form_ignored)) req.body.clear();
   if (has(Fault::wrong_action_accepted)) req = with_param(req, "Action", "RemoveInstances");
@@ -138,9 +137,8 @@ void FaultHooks::before_model(model::World& w, wire::HttpRequest& req, model::Co
   if (has(Fault::nonce_reuse)) ctx.nonces = nullptr;
 }
 
-void FaultHooks::after_model(model::Decision& d, const model::World& w, const wire::HttpRequest& req,
-                             std::uint64_t call_number) const {
-  if (set.none()) return;
+void FaultHook::after_model(model::Decision& d, const model::World& w, const wire::HttpRequest& req,
+                            const model::Context&, std::uint64_t call_number) const {
   const auto params = model::request_params(req);
   if (has(Fault::accept_21_ids) && decided_by(d, clause::kInstanceIdMax20)) {
     const auto* gid = param(params, "ScalingGroupId");
@@ -183,9 +181,8 @@ void FaultHooks::after_model(model::Decision& d, const model::World& w, const wi
     reject(d, 400, "Throttling", "Request was denied due to request throttling.", clause::kDeterministic);
 }
 
-void FaultHooks::after_apply(model::World& after, const model::World& before, const model::Decision& d,
-                             const wire::HttpRequest& req) const {
-  if (set.none()) return;
+void FaultHook::after_apply(model::World& after, const model::World& before, const model::Decision& d,
+                            const wire::HttpRequest& req) const {
   if (has(Fault::partial_removal) && d.code == "InvalidInstanceId.NotFound") {
     const auto params = model::request_params(req);
     const auto* gid = param(params, "ScalingGroupId");
@@ -210,12 +207,38 @@ void FaultHooks::after_apply(model::World& after, const model::World& before, co
   }
 }
 
-void FaultHooks::on_response(HttpResponse& r, const model::Decision& d) const {
-  if (set.none()) return;
+void FaultHook::before_effects(std::unique_lock<std::mutex>& lock) const {
+  if (has(Fault::racy_min_size)) {
+    // The fault: decide, let go of the state, come back and act on a stale decision.
+    lock.unlock();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    lock.lock();
+  }
+}
+
+void FaultHook::before_render(server::RenderFields& f, const model::Decision&, const wire::HttpRequest&) const {
+  if (has(Fault::xml_as_json)) f.format = wire::Format::json;
+  if (has(Fault::no_request_id)) f.request_id.clear();
+  if (has(Fault::no_activity_id)) f.activity_id.clear();
+  if (has(Fault::activity_id_untracked) && !f.activity_id.empty()) f.activity_id += "-untracked";
+  if (has(Fault::error_without_code)) f.code.clear();
+}
+
+void FaultHook::on_response(server::HttpResponse& r, const model::Decision&) const {
   if (has(Fault::wrong_content_type))
     for (auto& h : r.headers)
       if (h.name == "Content-Type" && h.value.find("json") != std::string::npos) h.value = "text/html";
-  (void)d;
 }
 
-}  // namespace essconf::server
+server::ServiceHooks fault_hooks(FaultSet set) {
+  if (set.none()) return {};
+  return {std::make_shared<const FaultHook>(set)};
+}
+
+FaultSet fault_set(std::initializer_list<Fault> faults) {
+  FaultSet s;
+  for (auto f : faults) s.set(static_cast<std::size_t>(f));
+  return s;
+}
+
+}  // namespace essconf::selftest

@@ -8,7 +8,7 @@
 
 #include "reference/model/test_support.hpp"
 
-namespace essconf::server::testing {
+namespace essconf::selftest::testing {
 
 using model::testing::base_world;
 using model::testing::kNow;
@@ -80,4 +80,4 @@ inline std::vector<FaultScenario> fault_scenarios() {
   };
 }
 
-}  // namespace essconf::server::testing
+}  // namespace essconf::selftest::testing

@@ -1,7 +1,7 @@
 // Each self-test fault changes what a client can observe (status, body,
 // Content-Type or the World after) on a scenario that exercises its clause,
 // while the reference's answer on the same scenario is the model's.
-#include "reference/server/faults.hpp"
+#include "suite/selftest/faults.hpp"
 
 #include <functional>
 #include <set>
@@ -11,12 +11,16 @@
 
 #include "reference/model/catalog.hpp"
 #include "reference/model/test_support.hpp"
-#include "reference/server/fault_scenarios.hpp"
+#include "suite/selftest/fault_scenarios.hpp"
 #include "reference/server/service.hpp"
 #include "reference/wire/body.hpp"
 
-namespace essconf::server {
+namespace essconf::selftest {
 namespace {
+
+using server::HttpResponse;
+using server::Service;
+using server::ServiceOptions;
 
 using testing::FaultScenario;
 using testing::base_world;
@@ -43,7 +47,7 @@ Observation observe(const model::World& world, FaultSet faults, const std::vecto
   ServiceOptions o;
   o.clock = [] { return kNow; };
   o.seed = 7;
-  o.faults = faults;
+  o.hooks = fault_hooks(faults);
   Service s(world, o);
   HttpResponse last;
   for (const auto& c : calls) last = s.handle(c);
@@ -107,7 +111,7 @@ TEST(Faults, RacyMinSizeGoesBelowMinSizeUnderConcurrency) {
     model::World w = base_world();
     w.group("asg-main")->min_size = 3;
     ServiceOptions o;
-    o.faults = faults;
+    o.hooks = fault_hooks(faults);
     Service s(w, o);
     std::thread a([&] { s.handle(Req().ids({"i-auto1"}).build()); });
     std::thread b([&] { s.handle(Req().ids({"i-auto2"}).build()); });
@@ -122,4 +126,4 @@ TEST(Faults, RacyMinSizeGoesBelowMinSizeUnderConcurrency) {
 }
 
 }  // namespace
-}  // namespace essconf::server
+}  // namespace essconf::selftest
