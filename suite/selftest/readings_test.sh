@@ -34,6 +34,9 @@ for i in $(seq "$combos"); do
   [[ " ${picked[*]} " == *" duplicate-last-wins "* ]] && picked=("${picked[@]/duplicate-first-wins/}")
   one "combination-$i" ${picked[@]}
 done
+ledger=$(dirname "$0")/../../docs/ambiguities.md
+missing=$(for r in "${readings[@]}"; do grep -q "\`$r\`" "$ledger" || echo "$r"; done)
+[[ -z $missing ]] && ok "docs/ambiguities.md names every reading" || not_ok "docs/ambiguities.md names every reading" "$missing"
 "$essconf" serve --reading no-such-reading >/dev/null 2>"$tmp/bad.err"; rc=$?
 [[ $rc == 2 ]] && grep -q 'unknown reading "no-such-reading"' "$tmp/bad.err" && ok "an unknown reading exits 2" ||
   not_ok "an unknown reading exits 2" "rc $rc"
