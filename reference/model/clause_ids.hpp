@@ -19,6 +19,7 @@ inline constexpr Id kRemovePolicyDefault = "param.remove-policy.default";
 inline constexpr Id kRemovePolicyRecycleGroup = "param.remove-policy.recycle-group";
 inline constexpr Id kFormat = "param.format";
 inline constexpr Id kRegionId = "param.region-id";
+inline constexpr Id kUndeclared = "param.undeclared";
 inline constexpr Id kAutoCreatedReleased = "effect.auto-created.released";
 inline constexpr Id kAttachedKept = "effect.attached.kept";
 inline constexpr Id kRemovedExactly = "effect.removed-exactly";
@@ -58,7 +59,7 @@ inline constexpr Id kDuplicateKey = "wire.duplicate-key";
 // Every clause the model itself decides (catalog oracle "model").
 inline constexpr std::array kDecidedByModel{
     kInstanceIdRequired, kInstanceIdMax20, kInstanceIdIndex, kGroupIdRequired, kAction,
-    kRemovePolicyValues, kRemovePolicyDefault, kRemovePolicyRecycleGroup, kFormat, kRegionId,
+    kRemovePolicyValues, kRemovePolicyDefault, kRemovePolicyRecycleGroup, kFormat, kRegionId, kUndeclared,
     kAutoCreatedReleased, kAttachedKept, kRemovedExactly, kGroupActive, kNoActivityInProgress,
     kCooldownIgnored, kActivityTrackable, kMinSize, kCapacityCount, kInstanceState,
     kRequestId, kActivityId, kFormatXml, kFormatJson, kFormatDefault,

@@ -335,6 +335,29 @@ InstanceParams instance_rules(const ParamMap& p, std::vector<Violation>& out) {
   return r;
 }
 
+// The parameters the 2014-08-28 API (S1, S3) and the RPC conventions (S8,
+// S9, S11) declare; InstanceId.N has its own rules.
+bool declared(std::string_view name) {
+  static constexpr std::string_view kDeclared[] = {
+      "Action", "Version", "Format", "ScalingGroupId", "RemovePolicy", "RegionId", "AccessKeyId", "Signature",
+      "SignatureMethod", "SignatureVersion", "SignatureNonce", "SignatureType", "Timestamp", "SecurityToken",
+      "OwnerId", "OwnerAccount", "ResourceOwnerId", "ResourceOwnerAccount"};
+  return name.starts_with("InstanceId.") || std::find(std::begin(kDeclared), std::end(kDeclared), name) != std::end(kDeclared);
+}
+
+// An undeclared parameter: ignored by the reference, refused by a reading.
+void undeclared_rules(const ParamMap& p, std::vector<Violation>& out) {
+  for (const auto& [name, value] : p) {
+    if (name.empty() || declared(name)) continue;  // a nameless pair is wire.malformed
+    Violation v = any_client_error(clause::kUndeclared, 400, "InvalidParameter", invalid_parameter_message(name),
+                                   fmt::format("{} is not a parameter of RemoveInstances", name));
+    v.reference_rejects = false;
+    v.proceed = Proceed::pass;
+    out.push_back(std::move(v));
+    return;
+  }
+}
+
 // ---- the group and its instances -----------------------------------------------
 
 bool counts_toward_capacity_in_every_reading(MemberState s) {
@@ -469,7 +492,7 @@ Analysis analyse(const World& w, const wire::HttpRequest& req, const wire::Param
     checked.insert(checked.end(), {clause::kSignature, clause::kTimestamp, clause::kNonce, clause::kUnauthorized});
   auth_rules(w, req, sent, p, ctx, out, a.nonce_used);
   if (!routed) return a;
-  checked.insert(checked.end(), {clause::kGroupIdRequired, clause::kInstanceIdRequired, clause::kInstanceIdMax20,
+  checked.insert(checked.end(), {clause::kGroupIdRequired, clause::kInstanceIdRequired, clause::kInstanceIdMax20, clause::kUndeclared,
                                  clause::kInstanceIdIndex});
 
   const auto* group_id = find(p, "ScalingGroupId");
@@ -478,6 +501,7 @@ Analysis analyse(const World& w, const wire::HttpRequest& req, const wire::Param
                                    missing_parameter_message("ScalingGroupId"),
                                    group_id == nullptr ? "ScalingGroupId is missing" : "ScalingGroupId is empty"));
   const InstanceParams inst = instance_rules(p, out);
+  undeclared_rules(p, out);
   std::optional<RemovePolicy> policy;
   if (const auto* rp = find(p, "RemovePolicy")) {
     if (*rp == "release") {

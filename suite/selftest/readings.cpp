@@ -101,6 +101,13 @@ IdShape id_shape(const wire::ParamList& params) {
   return s;
 }
 
+bool group_level(std::string_view c);
+
+// Rules the reference checks after the parameters' own.
+bool after_parameters(std::string_view c) {
+  return group_level(c) || c == clause::kGroupNotFound || c == clause::kRegionId;
+}
+
 bool group_level(std::string_view c) {
   static constexpr std::string_view kGroupLevel[] = {
       clause::kGroupActive,       clause::kNoActivityInProgress,     clause::kInstanceNotFound,
@@ -159,6 +166,8 @@ class ReadingHook : public server::ServiceHook {
       if (const Outcome* o = error_of(e, clause::kInstanceState)) take_error(d, *o);
     if (has(Reading::capacity_stable_only) && d.success)
       if (const Outcome* o = error_of(e, clause::kCapacityCount)) take_error(d, *o);
+    if (has(Reading::undeclared_refused) && (d.success || after_parameters(decided)))
+      if (const Outcome* o = error_of(e, clause::kUndeclared)) take_error(d, *o);
     if (has(Reading::reverse_precedence) && !d.success) {
       for (auto it = e.outcomes.rbegin(); it != e.outcomes.rend(); ++it)
         if (it->kind == Outcome::Kind::error && it->grade == model::Grade::pass) {
@@ -282,6 +291,7 @@ const std::vector<ReadingInfo>& reading_catalog() {
       {Reading::json_pretty, "json-pretty", clause::kFormatJson, "indents JSON bodies"},
       {Reading::application_xml, "application-xml", clause::kFormatXml, "labels XML application/xml; charset=UTF-8"},
       {Reading::close_every_response, "close-every-response", clause::kNoServerError, "closes the connection after every response (HTTP/1.1 framing)"},
+      {Reading::undeclared_refused, "undeclared-refused", clause::kUndeclared, "refuses a parameter the API does not declare (400 InvalidParameter)"},
   };
   return catalog;
 }

@@ -42,6 +42,7 @@ enum class Reading {
   json_pretty,
   application_xml,
   close_every_response,
+  undeclared_refused,
   count_  // not a reading
 };
 

@@ -62,6 +62,7 @@ std::vector<ReadingScenario> scenarios() {
       {"json-pretty"},
       {"application-xml", {}, {Req().set("Format", "XML")}},
       {"close-every-response"},
+      {"undeclared-refused", {}, {Req().add("DecreaseDesiredCapacity", "true")}},
   };
 }
 
