@@ -318,7 +318,10 @@ class Session : public std::enable_shared_from_this<Session> {
     res_.result(static_cast<unsigned>(response.status));
     for (const auto& h : response.headers) res_.insert(h.name, h.value);
     // Set after the handler's headers, replacing any Content-Length it gave.
-    res_.content_length(response.body.size());
+    if (response.chunked && version != 10 && !head)
+      res_.chunked(true);
+    else
+      res_.content_length(response.body.size());
     res_.keep_alive(!close);
     if (!head) res_.body() = std::move(response.body);
     close_after_write_ = close;

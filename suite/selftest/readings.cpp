@@ -199,6 +199,7 @@ class ReadingHook : public server::ServiceHook {
       for (auto& h : r.headers)
         if (h.name == "Content-Type" && xml) h.value = "application/xml; charset=UTF-8";
     if (has(Reading::close_every_response)) r.close = true;
+    if (has(Reading::chunked_responses)) r.chunked = true;
   }
 
  private:
@@ -291,6 +292,7 @@ const std::vector<ReadingInfo>& reading_catalog() {
       {Reading::json_pretty, "json-pretty", clause::kFormatJson, "indents JSON bodies"},
       {Reading::application_xml, "application-xml", clause::kFormatXml, "labels XML application/xml; charset=UTF-8"},
       {Reading::close_every_response, "close-every-response", clause::kNoServerError, "closes the connection after every response (HTTP/1.1 framing)"},
+      {Reading::chunked_responses, "chunked-responses", clause::kNoServerError, "frames every response body with chunked transfer coding (HTTP/1.1 framing)"},
       {Reading::undeclared_refused, "undeclared-refused", clause::kUndeclared, "refuses a parameter the API does not declare (400 InvalidParameter)"},
   };
   return catalog;

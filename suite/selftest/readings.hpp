@@ -43,6 +43,7 @@ enum class Reading {
   application_xml,
   close_every_response,
   undeclared_refused,
+  chunked_responses,
   count_  // not a reading
 };
 

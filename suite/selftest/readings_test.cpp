@@ -62,6 +62,7 @@ std::vector<ReadingScenario> scenarios() {
       {"json-pretty"},
       {"application-xml", {}, {Req().set("Format", "XML")}},
       {"close-every-response"},
+      {"chunked-responses"},
       {"undeclared-refused", {}, {Req().add("DecreaseDesiredCapacity", "true")}},
   };
 }
@@ -92,7 +93,7 @@ Seen observe(const model::World& world, ReadingSet readings, const std::vector<R
 }
 
 std::string shown(const server::HttpResponse& r) {
-  return std::to_string(r.status) + (r.close ? " close " : " keep ") + std::string(r.header("Content-Type")) + " " + r.body;
+  return std::to_string(r.status) + (r.close ? " close " : " keep ") + (r.chunked ? "chunked " : "") + std::string(r.header("Content-Type")) + " " + r.body;
 }
 
 class ReadingChangesTheAnswerWithinTheSpec : public ::testing::TestWithParam<ReadingScenario> {};
