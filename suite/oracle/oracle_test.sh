@@ -5,16 +5,18 @@
 # all of them together. Every run must exit 0: a conformance gate never fails
 # a legitimate implementation. The simulator is not part of essconf: without
 # it (a user's clone) the test reports itself skipped (exit 77).
-# Usage: oracle_test.sh ESSCONF SIMULATOR [--seeds FIRST LAST] [--property-runs N] [--out DIR]
+# Usage: oracle_test.sh ESSCONF SIMULATOR [--seeds FIRST LAST] [--property-runs N] [--out DIR] [--run-arg ARG]...
 set -uo pipefail
 essconf=$1 sim=$2
 shift 2
 first=1 last=1 runs=200 out=
+extra=()
 while (($#)); do
   case $1 in
     --seeds) first=$2 last=$3; shift 3 ;;
     --property-runs) runs=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
+    --run-arg) extra+=("$2"); shift 2 ;;
     *) echo "oracle_test.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -39,7 +41,7 @@ one() {
   start_listening "sim-$label" 's/^vendor_sim listening on \(http:[^ ]*\).*/\1/p' python3 "$sim" --port 0 "$@" ||
     { not_ok "$label seed $seed: the simulator starts" ""; return; }
   local dir=$out/$label-$seed
-  "$essconf" run --target "$listening" --seed "$seed" --property-runs "$runs" --out "$dir" >"$dir.txt" 2>&1
+  "$essconf" run --target "$listening" --seed "$seed" --property-runs "$runs" --out "$dir" "${extra[@]}" >"$dir.txt" 2>&1
   local rc=$?
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
   if [[ $rc == 0 ]]; then
