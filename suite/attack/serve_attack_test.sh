@@ -19,7 +19,7 @@
 set -uo pipefail
 essconf=$(realpath "$1")
 serve_attack=$(realpath "$2")
-source "$(dirname "$0")/../../../suite/cli/test_lib.sh"
+source "$(dirname "$0")/../cli/test_lib.sh"
 max_hwm_mib=${SERVE_ATTACK_MAX_HWM_MIB:-96}
 max_hwm_held_mib=${SERVE_ATTACK_MAX_HWM_HELD_MIB:-448}
 good=()
