@@ -1,6 +1,6 @@
 // The embedded reference server: essconf serve's service on a free loopback
 // port, on its own thread, for as long as the object lives. Used when a
-// command is given no --target.
+// command is given no --target, and (with hooks) by essconf selftest.
 #pragma once
 
 #include <string>
@@ -15,8 +15,8 @@ namespace essconf::cli {
 
 class EmbeddedServer {
  public:
-  EmbeddedServer()
-      : service_(model::World{}, {}),
+  explicit EmbeddedServer(server::ServiceOptions options = {})
+      : service_(model::World{}, std::move(options)),
         http_({"127.0.0.1", 0, 2, {}}, [this](const wire::HttpRequest& r) { return service_.handle(r); }),
         thread_([this] { http_.run(false); }) {}
   ~EmbeddedServer() {

@@ -19,9 +19,8 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
-#include "reference/server/http_server.hpp"
-#include "reference/server/service.hpp"
 #include "suite/cli/commands.hpp"
+#include "suite/cli/embedded_server.hpp"
 #include "suite/runner/files.hpp"
 #include "suite/runner/results_reader.hpp"
 #include "suite/selftest/faults.hpp"
@@ -35,32 +34,6 @@ struct SelftestOptions {
   int property_runs = 100;
   std::uint64_t seed = 1;
   std::vector<std::string> only;  // names of faults and readings; empty: all
-};
-
-// essconf serve's service with some hooks, on a free loopback port, for as long as it lives.
-class HookedServer {
- public:
-  explicit HookedServer(server::ServiceHooks hooks)
-      : service_(model::World{}, options(std::move(hooks))),
-        http_({"127.0.0.1", 0, 2, {}}, [this](const wire::HttpRequest& r) { return service_.handle(r); }),
-        thread_([this] { http_.run(false); }) {}
-  ~HookedServer() {
-    http_.stop();
-    thread_.join();
-  }
-  HookedServer(const HookedServer&) = delete;
-  HookedServer& operator=(const HookedServer&) = delete;
-  std::string url() const { return fmt::format("http://127.0.0.1:{}", http_.port()); }
-
- private:
-  static server::ServiceOptions options(server::ServiceHooks hooks) {
-    server::ServiceOptions o;
-    o.hooks = std::move(hooks);
-    return o;
-  }
-  server::Service service_;
-  server::HttpServer http_;
-  std::thread thread_;
 };
 
 // `essconf run` (this executable) against `url`; its output in `log`. -> its exit status.
@@ -127,7 +100,9 @@ Outcome one(const std::string& kind, std::string_view name, std::string_view cla
   Outcome r{kind, std::string(name), std::string(clause)};
   const std::string dir = fmt::format("{}/{}-{}", o.out_dir, kind, name);
   {
-    HookedServer target(std::move(hooks));
+    server::ServiceOptions options;
+    options.hooks = std::move(hooks);
+    EmbeddedServer target(std::move(options));
     r.exit_status = run_child(target.url(), dir, dir + ".txt", o);
   }
   r.failing = failing_clauses(dir + "/results.json");
