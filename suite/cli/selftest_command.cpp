@@ -42,6 +42,11 @@ int run_child(const std::string& url, const std::string& out, const std::string&
   const std::string runs = std::to_string(o.property_runs);
   const std::string seed = std::to_string(o.seed);
   std::vector<std::string> args{self, "run", "--target", url, "--property-runs", runs, "--seed", seed, "--out", out};
+  // Built before fork: the embedded server's threads may hold the allocator's lock in the child.
+  std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
   const pid_t pid = fork();
   if (pid < 0) return 2;
   if (pid == 0) {
@@ -50,9 +55,6 @@ int run_child(const std::string& url, const std::string& out, const std::string&
       dup2(fd, STDOUT_FILENO);
       dup2(fd, STDERR_FILENO);
     }
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
     execv(self.c_str(), argv.data());
     _exit(127);
   }
