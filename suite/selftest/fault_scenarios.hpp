@@ -128,6 +128,12 @@ inline std::vector<FaultScenario> fault_scenarios() {
       {"astral-dropped-group-id", keep, {Req().set("ScalingGroupId", "asg-main\xF0\x9F\x98\x80")}},
       {"astral-dropped-instance-id", keep, {Req().ids({"i-auto1\xF0\x9F\x98\x80"})}},
       {"astral-mangled-in-body", keep, {Req().ids({"i-\xF0\x9F\x98\x80"})}},
+      {"xml-escaped-json", keep, {Req().ids({"i-free"})}},
+      {"xml-lt-unescaped", keep, {Req().set("Format", "XML").ids({"i-<&>"})}},
+      {"xml-entity-without-semicolon", keep, {Req().set("Format", "XML").ids({"i-<&>"})}},
+      {"activity-done-at-once", [](model::World& w) { w.completion = model::ActivityCompletion::manual; }},
+      {"astral-high-surrogate-only", keep, {Req().ids({"i-\xF0\x9F\x98\x80"})}},
+      {"astral-replaced-in-ids", keep, {Req().ids({"i-\xF0\x9F\x98\x80"})}},
   };
 }
 

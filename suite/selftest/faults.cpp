@@ -14,6 +14,8 @@
 #include "reference/model/clause_ids.hpp"
 #include "reference/wire/params.hpp"
 
+#include <fmt/format.h>
+
 namespace essconf::selftest {
 namespace {
 
@@ -216,6 +218,12 @@ const std::vector<FaultInfo>& fault_catalog() {
       {Fault::astral_dropped_group_id, "astral-dropped-group-id", clause::kGroupNotFound, "drops characters outside the BMP from ScalingGroupId before looking it up"},
       {Fault::astral_dropped_instance_id, "astral-dropped-instance-id", clause::kInstanceNotFound, "drops characters outside the BMP from InstanceId.N before looking it up"},
       {Fault::astral_mangled_in_body, "astral-mangled-in-body", clause::kInstanceNotFound, "writes characters outside the BMP as ? in response bodies"},
+      {Fault::xml_escaped_json, "xml-escaped-json", clause::kInstanceNotFound, "escapes JSON messages as XML (&quot; for a quote)"},
+      {Fault::xml_lt_unescaped, "xml-lt-unescaped", clause::kErrorBody, "escapes & but not < in XML bodies"},
+      {Fault::xml_entity_without_semicolon, "xml-entity-without-semicolon", clause::kInstanceNotFound, "writes &amp without its semicolon in XML bodies"},
+      {Fault::activity_done_at_once, "activity-done-at-once", clause::kActivityTrackable, "records its new activity as Successful even under Manual completion"},
+      {Fault::astral_high_surrogate_only, "astral-high-surrogate-only", clause::kInstanceNotFound, "writes a character outside the BMP in JSON as its high surrogate escape alone"},
+      {Fault::astral_replaced_in_ids, "astral-replaced-in-ids", clause::kInstanceNotFound, "reads InstanceId.N as UCS-2: a character outside the BMP becomes U+FFFD"},
   };
   return catalog;
 }
@@ -266,6 +274,20 @@ void FaultHook::before_model(model::World& w, wire::HttpRequest& req, model::Con
             }
       }
   }
+  if (has(Fault::astral_replaced_in_ids))
+    for (const auto& p : model::request_params(req).params)
+      if (p.name.starts_with("InstanceId.") && without_astral(p.value) != p.value) {
+        std::string v;
+        for (std::size_t i = 0; i < p.value.size(); ++i) {
+          if ((static_cast<unsigned char>(p.value[i]) & 0xF8) == 0xF0 && i + 3 < p.value.size()) {
+            v += "\xEF\xBF\xBD";
+            i += 3;
+          } else {
+            v.push_back(p.value[i]);
+          }
+        }
+        req = with_param(req, p.name, v);
+      }
   if (has(Fault::own_activity_ignored)) {
     std::lock_guard lock(nonce_mutex_);
     std::erase_if(w.activities, [&](const model::Activity& a) {
@@ -417,6 +439,9 @@ void FaultHook::after_apply(model::World& after, const model::World& before, con
       if (is_new(a)) own_activities_.insert(a.id);
   }
   if (has(Fault::activity_not_recorded)) std::erase_if(after.activities, is_new);
+  if (has(Fault::activity_done_at_once))
+    for (auto& a : after.activities)
+      if (is_new(a)) a.status = model::ActivityStatus::successful;
   if (has(Fault::activity_other_group))
     for (auto& a : after.activities)
       if (is_new(a))
@@ -460,6 +485,31 @@ void FaultHook::on_response(server::HttpResponse& r, const model::Decision&) con
       for (auto [from, to] : {std::pair{"&quot;", "\""}, {"&apos;", "'"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}})
         replace_all(r.body, from, to);
     if (has(Fault::xml_double_escaped)) replace_all(r.body, "&", "&amp;");
+  }
+  const bool json = !r.body.empty() && r.body.front() == '{';
+  if (has(Fault::xml_escaped_json) && json) replace_all(r.body, "\\\"", "&quot;");
+  if (!r.body.empty() && r.body.front() == '<') {
+    if (has(Fault::xml_lt_unescaped)) replace_all(r.body, "&lt;", "<");
+    if (has(Fault::xml_entity_without_semicolon)) replace_all(r.body, "&amp;", "&amp");
+  }
+  if (has(Fault::astral_high_surrogate_only)) {
+    std::string out;
+    for (std::size_t i = 0; i < r.body.size(); ++i) {
+      const auto b = [&](std::size_t k) { return static_cast<unsigned char>(r.body[i + k]); };
+      if ((b(0) & 0xF8) == 0xF0 && i + 3 < r.body.size()) {
+        const std::uint32_t cp = ((b(0) & 0x07u) << 18) | ((b(1) & 0x3Fu) << 12) | ((b(2) & 0x3Fu) << 6) | (b(3) & 0x3Fu);
+        const std::uint32_t hi = 0xD800 + ((cp - 0x10000) >> 10);
+        if (has(Fault::astral_high_surrogate_only) && json) {
+          out += fmt::format("\\u{:04x}", hi);
+        } else {
+          out.append(r.body, i, 4);
+        }
+        i += 3;
+        continue;
+      }
+      out.push_back(r.body[i]);
+    }
+    r.body = std::move(out);
   }
   if (has(Fault::astral_mangled_in_body)) {
     std::string out;

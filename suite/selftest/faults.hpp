@@ -91,6 +91,12 @@ enum class Fault {
   astral_dropped_group_id,
   astral_dropped_instance_id,
   astral_mangled_in_body,
+  xml_escaped_json,
+  xml_lt_unescaped,
+  xml_entity_without_semicolon,
+  activity_done_at_once,
+  astral_high_surrogate_only,
+  astral_replaced_in_ids,
   count_  // not a fault
 };
 
