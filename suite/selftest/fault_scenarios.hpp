@@ -133,6 +133,7 @@ inline std::vector<FaultScenario> fault_scenarios() {
       {"xml-entity-without-semicolon", keep, {Req().set("Format", "XML").ids({"i-<&>"})}},
       {"activity-done-at-once", [](model::World& w) { w.completion = model::ActivityCompletion::manual; }},
       {"astral-high-surrogate-only", keep, {Req().ids({"i-\xF0\x9F\x98\x80"})}},
+      {"activity-id-from-history"},
       {"astral-replaced-in-ids", keep, {Req().ids({"i-\xF0\x9F\x98\x80"})}},
   };
 }

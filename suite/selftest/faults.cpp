@@ -223,6 +223,7 @@ const std::vector<FaultInfo>& fault_catalog() {
       {Fault::xml_entity_without_semicolon, "xml-entity-without-semicolon", clause::kInstanceNotFound, "writes &amp without its semicolon in XML bodies"},
       {Fault::activity_done_at_once, "activity-done-at-once", clause::kActivityTrackable, "records its new activity as Successful even under Manual completion"},
       {Fault::astral_high_surrogate_only, "astral-high-surrogate-only", clause::kInstanceNotFound, "writes a character outside the BMP in JSON as its high surrogate escape alone"},
+      {Fault::activity_id_from_history, "activity-id-from-history", clause::kActivityTrackable, "answers with the id of the group's latest earlier activity, not the new one"},
       {Fault::astral_replaced_in_ids, "astral-replaced-in-ids", clause::kInstanceNotFound, "reads InstanceId.N as UCS-2: a character outside the BMP becomes U+FFFD"},
   };
   return catalog;
@@ -438,6 +439,12 @@ void FaultHook::after_apply(model::World& after, const model::World& before, con
     for (const auto& a : after.activities)
       if (is_new(a)) own_activities_.insert(a.id);
   }
+  if (has(Fault::activity_id_from_history)) {
+    std::lock_guard lock(nonce_mutex_);
+    history_activity_id_.clear();
+    for (const auto& a : before.activities)
+      if (a.group_id == d.effects.group_id) history_activity_id_ = a.id;
+  }
   if (has(Fault::activity_not_recorded)) std::erase_if(after.activities, is_new);
   if (has(Fault::activity_done_at_once))
     for (auto& a : after.activities)
@@ -477,6 +484,10 @@ void FaultHook::before_render(server::RenderFields& f, const model::Decision&, c
   if (has(Fault::no_activity_id)) f.activity_id.clear();
   if (has(Fault::activity_id_untracked) && !f.activity_id.empty()) f.activity_id += "-untracked";
   if (has(Fault::error_without_code)) f.code.clear();
+  if (has(Fault::activity_id_from_history) && !f.activity_id.empty()) {
+    std::lock_guard lock(nonce_mutex_);
+    if (!history_activity_id_.empty()) f.activity_id = history_activity_id_;
+  }
 }
 
 void FaultHook::on_response(server::HttpResponse& r, const model::Decision&) const {

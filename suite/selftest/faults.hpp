@@ -96,6 +96,7 @@ enum class Fault {
   xml_entity_without_semicolon,
   activity_done_at_once,
   astral_high_surrogate_only,
+  activity_id_from_history,
   astral_replaced_in_ids,
   count_  // not a fault
 };
@@ -134,6 +135,7 @@ class FaultHook : public server::ServiceHook {
   mutable std::mutex nonce_mutex_;
   mutable std::set<std::string> nonces_lowercase_, nonces_by_signature_, burned_nonces_, own_activities_;
   mutable std::deque<std::string> recent_nonces_;
+  mutable std::string history_activity_id_;
 };
 
 // The hooks for a set of faults: none for the empty set (the reference).
