@@ -15,8 +15,22 @@ grep -q "^faults caught under their own clause: $faults of $faults$" "$tmp/all.t
   not_ok "the summary counts $faults faults" "$(tail -4 "$tmp/all.txt")"
 grep -q "^readings passed: $readings of $readings$" "$tmp/all.txt" && ok "the summary counts $readings readings" ||
   not_ok "the summary counts $readings readings" "$(tail -4 "$tmp/all.txt")"
-grep -q "\"faults_caught_under_their_clause\":$faults" "$tmp/all/selftest.json" && [[ -f $tmp/all/fault-ignore-db/results.json ]] &&
+grep -q "\"faults_caught_under_their_clause\":$faults" "$tmp/all/selftest.json" && [[ -f $tmp/all/runs/fault-ignore-db/results.json ]] &&
   ok "selftest.json and each run's results are written" || not_ok "selftest.json and each run's results are written" "$(head -c 300 "$tmp/all/selftest.json")"
+
+"$essconf" run --property-runs 0 --out "$tmp/vendor" >/dev/null 2>&1
+if "$essconf" report "$tmp/vendor" "$tmp/all" --markdown "$tmp/report.md" --html "$tmp/report.html" >"$tmp/report.txt" 2>&1 &&
+   grep -q "faults caught under their own clause \*\*$faults of $faults\*\*; readings passed \*\*$readings of $readings\*\*" "$tmp/report.md" &&
+   grep -q "faults caught under their own clause: $faults of $faults" "$tmp/report.html" &&
+   [[ $(grep -c '^| reference' "$tmp/report.md") == 1 ]]; then
+  ok "essconf report shows the selftest beside the targets, and not its runs as targets"
+else
+  not_ok "essconf report shows the selftest beside the targets, and not its runs as targets" "$(cat "$tmp/report.txt"; head -12 "$tmp/report.md")"
+fi
+mkdir -p "$tmp/broken" && echo '{"format":"essconf-selftest/1","faults":"many"}' >"$tmp/broken/selftest.json"
+"$essconf" report "$tmp/vendor" "$tmp/broken" --markdown "$tmp/broken.md" >"$tmp/broken.txt" 2>&1; rc=$?
+[[ $rc == 2 ]] && grep -q 'selftest.json: \$.faults: has the wrong type' "$tmp/broken.txt" && ok "a broken selftest.json exits 2 naming the problem" ||
+  not_ok "a broken selftest.json exits 2 naming the problem" "rc $rc: $(cat "$tmp/broken.txt")"
 
 "$essconf" selftest --out "$tmp/one" --only ignore-db --only json-pretty --property-runs 20 >"$tmp/one.txt" 2>&1; rc=$?
 [[ $rc == 0 ]] && grep -q "^faults caught under their own clause: 1 of 1$" "$tmp/one.txt" && ok "--only narrows the runs" ||

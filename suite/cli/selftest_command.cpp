@@ -97,8 +97,11 @@ std::string describe(const Outcome& r, bool under_clause) {
 
 Outcome one(const std::string& kind, std::string_view name, std::string_view clause, server::ServiceHooks hooks,
             const SelftestOptions& o) {
-  Outcome r{kind, std::string(name), std::string(clause)};
-  const std::string dir = fmt::format("{}/{}-{}", o.out_dir, kind, name);
+  Outcome r;
+  r.kind = kind;
+  r.name = std::string(name);
+  r.clause = std::string(clause);
+  const std::string dir = fmt::format("{}/runs/{}-{}", o.out_dir, kind, name);
   {
     server::ServiceOptions options;
     options.hooks = std::move(hooks);

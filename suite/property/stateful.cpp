@@ -4,9 +4,11 @@
 // Every RemoveInstances is judged from the World the target actually holds
 // before it, so one wrong step cannot hide or fake a later one; the model
 // state only guides generation.
+#include <algorithm>
 #include <chrono>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include <fmt/format.h>
 #include <rapidcheck.h>
@@ -32,6 +34,14 @@ struct StateModel {
   int activities = 0;
 };
 
+// A signed call the target answered with a success: its key and nonce are used
+// in every reading of rpc.nonce, so a later call reusing them must be refused.
+struct SignedSuccess {
+  std::string key_id;
+  std::string key_secret;
+  std::string nonce;
+};
+
 struct Target {
   Target(const runner::RunOptions& o, std::chrono::steady_clock::time_point deadline_)
       : options(o), deadline(deadline_), api(o.target, o.limits), fixture_client(o.fixture, o.limits), fixture(fixture_client) {}
@@ -41,6 +51,7 @@ struct Target {
   client::HttpClient fixture_client;
   runner::FixtureDriver fixture;
   model::NonceLedger nonces;
+  std::vector<SignedSuccess> signed_successes;
   std::uint64_t nonce_counter = 0;
   std::string last_failure;         // the failing step, for the report
   std::string last_failure_clause;  // its verdict's first clause ("" when it failed otherwise)
@@ -54,6 +65,7 @@ struct Target {
   void load(const model::World& w) {
     if (const std::string e = fixture.put_world(w); !e.empty()) fail(e);
     nonces.clear();  // PUT replaces all state, nonces included
+    signed_successes.clear();
   }
   void fail(const std::string& what, std::string clause = "") {
     // Shrinking cut short by the run's time limit proves nothing: the smallest failing sequence found before stands.
@@ -69,6 +81,51 @@ using Command = rc::state::Command<StateModel, Target>;
 
 const std::string* first_group(const model::World& w) { return w.groups.empty() ? nullptr : &w.groups.front().id; }
 
+// The model's guess of a call's effect, to guide generation only.
+void apply_remove(StateModel& m, const runner::RequestSpec& spec) {
+  const std::int64_t now = unix_now();
+  const auto d = model::expect(m.world, runner::build_request(spec, now, "model-nonce"), model::Profile::strict,
+                               {now, 0, nullptr}).reference;
+  if (d.success) m.world = model::apply(m.world, d.effects, fmt::format("asa-model-{}", ++m.activities));
+}
+
+// Completes every activity through the fixture protocol, and checks the World after.
+void complete_all(Target& t) {
+  const model::World before = t.read();
+  model::World expected = before;
+  model::complete_activities(expected);
+  const std::string e = t.fixture.complete_activities();
+  if (!e.empty()) t.fail(e);
+  if (!(runner::comparable(t.read(), before) == runner::comparable(expected, before)))
+    t.fail("activities/complete: the World after is not the one completing every InProgress activity gives");
+}
+
+// Sends one RemoveInstances and judges the answer and the World after it from
+// the World the target held before.
+void send_and_check(Target& t, const runner::RequestSpec& spec) {
+  const model::World before = t.read();
+  const std::int64_t now = unix_now();
+  const auto request = client::with_transport_headers(
+      runner::build_request(spec, now, fmt::format("stateful-{:016x}", ++t.nonce_counter)), t.options.target);
+  const auto e = model::expect(before, request, t.options.profile, {now, t.options.clock_tolerance, &t.nonces});
+  const auto x = t.api.send(request, t.deadline);
+  if (x.error != client::TransportError::none)
+    t.fail(fmt::format("RemoveInstances: the target {}: {}", client::describe(x.error), x.error_detail));
+  const bool succeeded = x.status / 100 == 2;
+  if (const auto& use = e.reference.nonce_used) {
+    t.nonces.record(*use, succeeded);
+    if (succeeded && spec.sign) t.signed_successes.push_back({use->key_id, spec.sign->access_key_secret, use->nonce});
+  }
+  runner::Observation o{x.status, x.headers, x.body, t.read()};
+  const auto v = runner::check({e, before, false}, o);
+  const bool ok = v.kind == runner::VerdictKind::pass ||
+                  (v.kind == runner::VerdictKind::deviation && t.options.profile == model::Profile::spec);
+  if (!ok)
+    t.fail(fmt::format("RemoveInstances {}: {}\n{}\ncurl: {}", runner::name(v.kind), v.summary,
+                       wire::to_http_bytes(request), wire::to_curl(request, t.options.target.origin())),
+           v.clauses.empty() ? "" : v.clauses.front());
+}
+
 struct Remove : Command {
   explicit Remove(const StateModel& m)
       : spec(*rc::gen::weightedOneOf<runner::RequestSpec>({{5, gen_request(m.world, RequestKind::valid)},
@@ -81,48 +138,67 @@ struct Remove : Command {
   }
   runner::RequestSpec spec;
 
-  void apply(StateModel& m) const override {
-    const std::int64_t now = unix_now();
-    const auto d = model::expect(m.world, runner::build_request(spec, now, "model-nonce"), model::Profile::strict,
-                                 {now, 0, nullptr}).reference;
-    if (d.success) m.world = model::apply(m.world, d.effects, fmt::format("asa-model-{}", ++m.activities));
-  }
-  void run(const StateModel&, Target& t) const override {
-    const model::World before = t.read();
-    const std::int64_t now = unix_now();
-    const auto request = client::with_transport_headers(
-        runner::build_request(spec, now, fmt::format("stateful-{:016x}", ++t.nonce_counter)), t.options.target);
-    const auto e = model::expect(before, request, t.options.profile, {now, t.options.clock_tolerance, &t.nonces});
-    const auto x = t.api.send(request, t.deadline);
-    if (x.error != client::TransportError::none)
-      t.fail(fmt::format("RemoveInstances: the target {}: {}", client::describe(x.error), x.error_detail));
-    if (e.reference.nonce_used) t.nonces.record(*e.reference.nonce_used, x.status / 100 == 2);
-    runner::Observation o{x.status, x.headers, x.body, t.read()};
-    const auto v = runner::check({e, before, false}, o);
-    const bool ok = v.kind == runner::VerdictKind::pass ||
-                    (v.kind == runner::VerdictKind::deviation && t.options.profile == model::Profile::spec);
-    if (!ok)
-      t.fail(fmt::format("RemoveInstances {}: {}\n{}\ncurl: {}", runner::name(v.kind), v.summary,
-                         wire::to_http_bytes(request), wire::to_curl(request, t.options.target.origin())),
-             v.clauses.empty() ? "" : v.clauses.front());
-  }
+  void apply(StateModel& m) const override { apply_remove(m, spec); }
+  void run(const StateModel&, Target& t) const override { send_and_check(t, spec); }
   void show(std::ostream& os) const override {
     os << "RemoveInstances " << wire::to_http_bytes(runner::build_request(spec, 0, "n")).substr(0, 300);
+  }
+};
+
+// A signed call that succeeds, every activity completed, then another valid
+// call signed with the same key and nonce: the replay every nonce cache
+// exists to stop (rpc.nonce). Only the nonce stands in the second call's way.
+struct ReplayNonce : Command {
+  explicit ReplayNonce(const StateModel& m) {
+    RC_PRE(m.world.auth.mode == model::AuthMode::signature);
+    first = *gen_request(m.world, RequestKind::valid);
+    RC_PRE(first.sign.has_value());
+    after_first = m.world;
+    RC_PRE(predict(after_first, first));
+    model::complete_activities(after_first);
+    replay = *gen_request(after_first, RequestKind::valid);
+    RC_PRE(replay.sign.has_value());
+    replay.sign->access_key_id = first.sign->access_key_id;
+    replay.sign->access_key_secret = first.sign->access_key_secret;
+    model::World w = after_first;
+    RC_PRE(predict(w, replay));  // would succeed but for the nonce
+  }
+  runner::RequestSpec first;
+  model::World after_first;  // the model's World after the first call and the completion
+  runner::RequestSpec replay;
+
+  // Whether the model expects `spec` to succeed on `w`, applying it if so.
+  static bool predict(model::World& w, const runner::RequestSpec& spec) {
+    const std::int64_t now = unix_now();
+    const auto d = model::expect(w, runner::build_request(spec, now, "model-nonce"), model::Profile::strict,
+                                 {now, 0, nullptr}).reference;
+    if (d.success) w = model::apply(w, d.effects, "asa-model-replay");
+    return d.success;
+  }
+  void apply(StateModel& m) const override {
+    apply_remove(m, first);
+    model::complete_activities(m.world);  // the replay: refused
+  }
+  void run(const StateModel&, Target& t) const override {
+    const std::size_t successes = t.signed_successes.size();
+    send_and_check(t, first);
+    complete_all(t);
+    if (t.signed_successes.size() == successes) return;  // no success: nothing to replay
+    runner::RequestSpec again = replay;
+    again.sign->nonce = t.signed_successes.back().nonce;
+    send_and_check(t, again);
+  }
+  void show(std::ostream& os) const override {
+    os << "RemoveInstances " << wire::to_http_bytes(runner::build_request(first, 0, "N")).substr(0, 300)
+       << "\nPOST /_conformance/v1/activities/complete\nRemoveInstances with the same nonce N: "
+       << wire::to_http_bytes(runner::build_request(replay, 0, "N")).substr(0, 300);
   }
 };
 
 struct Complete : Command {
   explicit Complete(const StateModel&) {}
   void apply(StateModel& m) const override { model::complete_activities(m.world); }
-  void run(const StateModel&, Target& t) const override {
-    const model::World before = t.read();
-    model::World expected = before;
-    model::complete_activities(expected);
-    const std::string e = t.fixture.complete_activities();
-    if (!e.empty()) t.fail(e);
-    if (!(runner::comparable(t.read(), before) == runner::comparable(expected, before)))
-      t.fail("activities/complete: the World after is not the one completing every InProgress activity gives");
-  }
+  void run(const StateModel&, Target& t) const override { complete_all(t); }
   void show(std::ostream& os) const override { os << "POST /_conformance/v1/activities/complete"; }
 };
 
@@ -185,7 +261,7 @@ PropertyResult check_stateful(const PropertyOptions& o) {
     model::World w0 = *gen_world();
     const StateModel s0{w0, 0};
     const auto commands =
-        *rc::state::gen::commands(s0, rc::state::gen::execOneOfWithArgs<Remove, Remove, Remove, Complete, ChangeGroup>());
+        *rc::state::gen::commands(s0, rc::state::gen::execOneOfWithArgs<Remove, Remove, Remove, ReplayNonce, Complete, ChangeGroup>());
     // Out of time while shrinking: running the sequence would prove nothing (Target::fail).
     if (target.failed_once && std::chrono::steady_clock::now() >= target.deadline) return;
     target.last_failure.clear();

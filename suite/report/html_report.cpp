@@ -180,6 +180,37 @@ void summary_section(pugi::xml_node body, const Matrix& m) {
      "property (under the strict profile, no deviation either).");
 }
 
+// The suite's own strength beside the vendors' columns (essconf selftest).
+void selftest_section(pugi::xml_node body, const SelftestSummary& s) {
+  auto section = el(body, "section", {{"id", "selftest"}});
+  el(section, "h2", {}, "The suite's own strength");
+  auto figures = el(section, "p");
+  el(figures, "span", {{"class", badge_class(s.faults_caught == s.faults ? "conformant" : "not conformant")}},
+     fmt::format("faults caught under their own clause: {} of {}", s.faults_caught, s.faults));
+  figures.append_child(pugi::node_pcdata).set_value(" ");
+  el(figures, "span", {{"class", badge_class(s.readings_passed == s.readings ? "conformant" : "not conformant")}},
+     fmt::format("readings passed: {} of {}", s.readings_passed, s.readings));
+  if (!s.misses.empty()) {
+    auto table = el(section, "table");
+    auto head = el(el(table, "thead"), "tr");
+    for (const char* h : {"Kind", "Name", "Clause", "Exit status", "Failing clauses"}) el(head, "th", {}, h);
+    auto tbody = el(table, "tbody");
+    for (const auto& miss : s.misses) {
+      auto tr = el(tbody, "tr");
+      std::string failing;
+      for (const auto& c : miss.failing_clauses) failing += (failing.empty() ? "" : ", ") + c;
+      for (const std::string& v : {miss.kind, miss.name, miss.clause, std::to_string(miss.exit_status), failing})
+        el(tr, "td", {}, v);
+    }
+  }
+  el(section, "p", {{"class", "muted"}},
+     fmt::format("essconf selftest (seed {}, {} property runs) ran this suite against the embedded reference under each "
+                 "self-test fault, which breaks one clause on purpose and must be failed under that clause, and under each "
+                 "reading, another answer the documentation allows, which must pass (docs/fault-model.md, "
+                 "docs/ambiguities.md).",
+                 s.seed, s.property_runs));
+}
+
 void matrix_section(pugi::xml_node body, const Matrix& m) {
   auto section = el(body, "section", {{"id", "matrix"}});
   el(section, "h2", {}, "Clauses by target");
@@ -309,6 +340,7 @@ std::string html_report(const Matrix& m) {
       el(header, "p", {{"class", "c-deviation"}},
          fmt::format("{} was judged against another catalog revision: {}", runner::display_name(*r), r->spec_revision));
   summary_section(body, m);
+  if (m.selftest) selftest_section(body, *m.selftest);
   matrix_section(body, m);
   problems_section(body, m);
   std::ostringstream out;

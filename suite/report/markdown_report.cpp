@@ -56,6 +56,21 @@ std::string property_details(const runner::RunResult& r, const runner::PropertyR
                      fenced("", excerpt(p.detail, 4000)));
 }
 
+// The suite's own strength (essconf selftest), under the targets' table.
+std::string selftest_lines(const SelftestSummary& s) {
+  std::string out = fmt::format(
+      "\nThe suite's own strength (essconf selftest, seed {}, {} property runs): faults caught under their own clause "
+      "**{} of {}**; readings passed **{} of {}**.\n",
+      s.seed, s.property_runs, s.faults_caught, s.faults, s.readings_passed, s.readings);
+  for (const auto& miss : s.misses) {
+    std::string failing;
+    for (const auto& c : miss.failing_clauses) failing += (failing.empty() ? "" : ", ") + c;
+    out += fmt::format("- {} `{}` (`{}`): exit {}, failing {}\n", miss.kind, cell_text(miss.name), cell_text(miss.clause),
+                       miss.exit_status, failing.empty() ? "nothing" : cell_text(failing));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string markdown_report(const Matrix& m, std::size_t max_bytes) {
@@ -72,6 +87,7 @@ std::string markdown_report(const Matrix& m, std::size_t max_bytes) {
                        f.deviations, f.cases[3], f.cases[0], f.cases[2], f.cases[4], f.cases[1],
                        f.properties == 0 ? std::string("-") : fmt::format("{}/{}", f.properties - f.properties_failed, f.properties));
   }
+  if (m.selftest) out += selftest_lines(*m.selftest);
   // Only the clauses some target did not pass.
   std::string rows;
   for (const auto& g : m.groups)

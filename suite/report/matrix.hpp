@@ -5,10 +5,12 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "reference/model/catalog.hpp"
+#include "suite/report/selftest_summary.hpp"
 #include "suite/runner/run.hpp"
 
 namespace essconf::report {
@@ -62,6 +64,7 @@ struct Matrix {
   std::vector<Group> groups;
   std::vector<Figures> figures;          // one per target
   std::vector<std::vector<Problem>> problems;  // one list per target, in case order then properties
+  std::optional<SelftestSummary> selftest;     // the suite's own strength, when a selftest.json was given
 };
 
 // `targets` must outlive the matrix.

@@ -22,7 +22,7 @@ for f in report.html report.md verdicts.tsv; do
     not_ok "$f is what essconf report makes of the committed results" "$stale"
 done
 
-"$root/scripts/sample-reports" "$tmp/fresh" "$essconf" >/dev/null
+SAMPLE_SELFTEST=skip "$root/scripts/sample-reports" "$tmp/fresh" "$essconf" >/dev/null
 if diff "$sample/verdicts.tsv" "$tmp/fresh/verdicts.tsv" >"$tmp/verdicts.diff"; then
   ok "a fresh run gives the committed verdicts"
 else
@@ -42,5 +42,15 @@ while IFS='=' read -r fault clause; do
   grep -q "<th>$fault</th>" "$sample/report.html" && ok "the report has a column for $fault" ||
     not_ok "the report has a column for $fault" ""
 done <"$tmp/fresh/faults.txt"
+
+# The self-test in the sample counts every fault and reading there is now, each as required.
+faults=$("$essconf" serve --list-faults | wc -l)
+readings=$("$essconf" serve --list-readings | wc -l)
+s=$sample/selftest/selftest.json
+if grep -q "\"faults\":$faults,\"faults_caught_under_their_clause\":$faults,\"readings\":$readings,\"readings_passed\":$readings," "$s" 2>/dev/null; then
+  ok "the sample's self-test caught all $faults faults and passed all $readings readings"
+else
+  not_ok "the sample's self-test counts every fault and reading, each as required" "$stale; $(head -c 300 "$s" 2>&1)"
+fi
 echo "$passed passed, $failed failed"
 [[ $failed == 0 ]]
