@@ -543,6 +543,9 @@ Analysis analyse(const World& w, const wire::HttpRequest& req, const wire::Param
   a.effects = Effects{g->id, inst.ids, policy.value_or(RemovePolicy::release)};
   a.success_clauses = {clause::kRemovedExactly, clause::kActivityTrackable, clause::kActivityId, clause::kMethods};
   if (!policy) a.success_clauses.push_back(clause::kRemovePolicyDefault);
+  // A refused valid signed call breaks the checks it passed (a too-strict server).
+  if (w.auth.mode == AuthMode::signature)
+    a.success_clauses.insert(a.success_clauses.end(), {clause::kSignature, clause::kTimestamp, clause::kNonce});
   if (std::any_of(w.activities.begin(), w.activities.end(),
                   [&](const Activity& act) { return act.group_id == g->id && act.status != ActivityStatus::in_progress; }))
     a.success_clauses.push_back(clause::kCooldownIgnored);

@@ -90,6 +90,12 @@ class Req {
     form_ = true;
     return *this;
   }
+  Req& split() {  // POST: Action, Version, Format, RegionId and the signature parameters in the query, the rest in a form body
+    method_ = "POST";
+    form_ = true;
+    split_ = true;
+    return *this;
+  }
   Req& path(std::string p) {
     path_ = std::move(p);
     return *this;
@@ -116,7 +122,18 @@ class Req {
     r.method = method_;
     std::string encoded = wire::encode_pairs(pairs_);
     if (!raw_.empty()) encoded += (encoded.empty() ? "" : "&") + raw_;
-    if (form_) {
+    if (split_) {
+      std::vector<wire::Pair> query, body;
+      for (const auto& p : pairs_)
+        (p.first == "Action" || p.first == "Version" || p.first == "Format" || p.first == "RegionId" ||
+                 p.first == "AccessKeyId" || p.first == "Timestamp" || p.first.starts_with("Signature")
+             ? query
+             : body)
+            .push_back(p);
+      r.target = path_ + "?" + wire::encode_pairs(query);
+      r.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
+      r.body = wire::encode_pairs(body);
+    } else if (form_) {
       r.target = path_;
       r.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
       r.body = encoded;
@@ -132,6 +149,7 @@ class Req {
   std::string path_ = "/";
   std::string raw_;
   bool form_ = false;
+  bool split_ = false;
 };
 
 inline Context context(const NonceLedger* nonces = nullptr) {

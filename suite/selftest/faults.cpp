@@ -2,12 +2,19 @@
 // (no fault) never reaches any of this code's branches.
 #include "suite/selftest/faults.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include <algorithm>
+#include <array>
+#include <cctype>
 #include <chrono>
 #include <thread>
 
 #include "reference/model/clause_ids.hpp"
 #include "reference/wire/params.hpp"
+
+#include <fmt/format.h>
 
 namespace essconf::selftest {
 namespace {
@@ -55,6 +62,94 @@ void reject(model::Decision& d, int status, std::string code, std::string messag
   d.clauses = {c};
 }
 
+
+std::string lowercase(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
+  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+}
+
+// `s` without its 4-byte UTF-8 sequences (code points outside the BMP).
+std::string without_astral(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xF8) == 0xF0 && i + 3 < s.size() + 0) {
+      i += 3;
+      continue;
+    }
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
+// The signature a hand-written canonicalization computes, with one of the
+// signature faults of `hook` (the reference's wire::sign_v1 without any).
+std::string faulty_signature(const FaultHook& hook, std::string_view method, const wire::ParamList& params,
+                             std::string_view secret) {
+  std::vector<wire::Pair> pairs;
+  for (const auto& p : params.params)
+    if (p.name != "Signature" && !(hook.has(Fault::sig_form_body_unsigned) && p.origin == wire::Origin::body))
+      pairs.emplace_back(p.name, p.value);
+  if (hook.has(Fault::sig_sort_joined_pairs))
+    std::sort(pairs.begin(), pairs.end(), [](const wire::Pair& a, const wire::Pair& b) {
+      return wire::percent_encode(a.first) + "=" + wire::percent_encode(a.second) <
+             wire::percent_encode(b.first) + "=" + wire::percent_encode(b.second);
+    });
+  else
+    std::sort(pairs.begin(), pairs.end());
+  auto encode = [&](std::string_view v) {
+    std::string e = wire::percent_encode(v);
+    if (hook.has(Fault::sig_plus_for_space)) replace_all(e, "%20", "+");
+    if (hook.has(Fault::sig_tilde_encoded)) replace_all(e, "~", "%7E");
+    if (hook.has(Fault::sig_star_literal)) replace_all(e, "%2A", "*");
+    return e;
+  };
+  std::string canonical;
+  for (const auto& [n, v] : pairs) {
+    if (!canonical.empty()) canonical += '&';
+    canonical += encode(n) + "=" + encode(v);
+  }
+  std::string to_sign = hook.has(Fault::sig_method_always_get) ? "GET" : std::string(method);
+  to_sign += hook.has(Fault::sig_slash_unencoded) ? "&/&" : "&%2F&";
+  to_sign += encode(canonical);
+  const std::string key = std::string(secret) + (hook.has(Fault::sig_key_without_ampersand) ? "" : "&");
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int len = 0;
+  HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(to_sign.data()),
+       to_sign.size(), digest.data(), &len);
+  std::array<unsigned char, 4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1> encoded{};
+  const int n = EVP_EncodeBlock(encoded.data(), digest.data(), static_cast<int>(len));
+  return std::string(reinterpret_cast<const char*>(encoded.data()), static_cast<std::size_t>(std::max(n, 0)));
+}
+
+constexpr Fault kSignatureFaults[] = {Fault::sig_sort_joined_pairs, Fault::sig_plus_for_space,
+                                      Fault::sig_tilde_encoded,      Fault::sig_star_literal,
+                                      Fault::sig_slash_unencoded,    Fault::sig_key_without_ampersand,
+                                      Fault::sig_form_body_unsigned, Fault::sig_method_always_get};
+
+// A hand-written form parser's view of the parameters: which ones it keeps.
+wire::HttpRequest faulty_form(const FaultHook& hook, const wire::HttpRequest& req) {
+  const auto params = model::request_params(req);
+  std::vector<wire::Pair> query, body;
+  for (const auto& p : params.params) (p.origin == wire::Origin::query ? query : body).emplace_back(p.name, p.value);
+  if (body.empty()) return req;
+  if (hook.has(Fault::form_first_param_only)) body.resize(1);
+  if (hook.has(Fault::form_last_param_dropped)) body.pop_back();
+  if (hook.has(Fault::form_query_ignored)) query.clear();
+  if (hook.has(Fault::form_body_ignored_with_query) && !query.empty()) body.clear();
+  if (hook.has(Fault::form_only_instance_ids))
+    std::erase_if(body, [](const wire::Pair& p) { return !p.first.starts_with("InstanceId."); });
+  wire::HttpRequest out = req;
+  out.target = std::string(req.path()) + (query.empty() ? "" : "?" + wire::encode_pairs(query));
+  out.body = wire::encode_pairs(body);
+  return out;
+}
+
 }  // namespace
 
 const std::vector<FaultInfo>& fault_catalog() {
@@ -92,6 +187,44 @@ const std::vector<FaultInfo>& fault_catalog() {
       {Fault::ignore_timestamp, "ignore-timestamp", clause::kTimestamp, "accepts any Timestamp skew"},
       {Fault::nonce_reuse, "nonce-reuse", clause::kNonce, "accepts a replayed SignatureNonce"},
       {Fault::ignore_version, "ignore-version", clause::kVersion, "serves any Version"},
+      {Fault::sig_sort_joined_pairs, "sig-sort-joined-pairs", clause::kSignature, "sorts the joined name=value strings (InstanceId.10= before InstanceId.1=)"},
+      {Fault::sig_plus_for_space, "sig-plus-for-space", clause::kSignature, "encodes a space as + (not %20) in the string to sign"},
+      {Fault::sig_tilde_encoded, "sig-tilde-encoded", clause::kSignature, "encodes ~ as %7E in the string to sign"},
+      {Fault::sig_star_literal, "sig-star-literal", clause::kSignature, "leaves * unencoded (not %2A) in the string to sign"},
+      {Fault::sig_slash_unencoded, "sig-slash-unencoded", clause::kSignature, "signs METHOD&/&... instead of METHOD&%2F&..."},
+      {Fault::sig_key_without_ampersand, "sig-key-without-ampersand", clause::kSignature, "uses the secret without the trailing & as the HMAC key"},
+      {Fault::sig_form_body_unsigned, "sig-form-body-unsigned", clause::kSignature, "leaves form-body parameters out of the string to sign"},
+      {Fault::sig_method_always_get, "sig-method-always-get", clause::kSignature, "signs with GET whatever the request's method"},
+      {Fault::form_first_param_only, "form-first-param-only", clause::kMethods, "reads only the first parameter of a form body"},
+      {Fault::form_last_param_dropped, "form-last-param-dropped", clause::kMethods, "drops the last parameter of a form body"},
+      {Fault::form_query_ignored, "form-query-ignored", clause::kMethods, "ignores the query of a POST that has a form body"},
+      {Fault::form_body_ignored_with_query, "form-body-ignored-with-query", clause::kMethods, "ignores the form body when the query has parameters"},
+      {Fault::form_only_instance_ids, "form-only-instance-ids", clause::kMethods, "takes only InstanceId.N from a form body"},
+      {Fault::nonce_ignoring_case, "nonce-ignoring-case", clause::kNonce, "compares nonces ignoring case: refuses a fresh nonce that differs from a used one in case"},
+      {Fault::nonce_per_signature, "nonce-per-signature", clause::kNonce, "remembers a nonce with its Signature: the nonce with another request is accepted"},
+      {Fault::nonce_get_only, "nonce-get-only", clause::kNonce, "checks nonces on GET only: a replayed POST is accepted"},
+      {Fault::nonce_cache_of_two, "nonce-cache-of-two", clause::kNonce, "remembers only the last two nonces that succeeded"},
+      {Fault::nonce_burned_by_forgery, "nonce-burned-by-forgery", clause::kNonce, "counts the nonce of a request whose signature did not verify as used"},
+      {Fault::group_id_ignoring_case, "group-id-ignoring-case", clause::kGroupNotFound, "finds a scaling group whatever the case of its id"},
+      {Fault::group_id_prefix, "group-id-prefix", clause::kGroupNotFound, "finds a scaling group by a prefix of its id"},
+      {Fault::instance_id_ignoring_case, "instance-id-ignoring-case", clause::kInstanceNotFound, "finds a member whatever the case of its id"},
+      {Fault::instance_id_trimmed, "instance-id-trimmed", clause::kInstanceNotFound, "trims spaces around an InstanceId before looking it up"},
+      {Fault::instance_id_any_group, "instance-id-any-group", clause::kInstanceNotFound, "removes a member of another group named in InstanceId.N"},
+      {Fault::xml_unescaped, "xml-unescaped", clause::kErrorBody, "writes &, < and quotes unescaped in XML bodies"},
+      {Fault::xml_double_escaped, "xml-double-escaped", clause::kInstanceNotFound, "escapes the entities of XML bodies twice (&amp;lt;)"},
+      {Fault::activity_not_recorded, "activity-not-recorded", clause::kActivityTrackable, "returns a new ScalingActivityId but keeps no such activity"},
+      {Fault::activity_other_group, "activity-other-group", clause::kActivityTrackable, "records the new activity under another scaling group"},
+      {Fault::own_activity_ignored, "own-activity-ignored", clause::kNoActivityInProgress, "ignores the in-progress activities it started itself (only a loaded World's count)"},
+      {Fault::astral_dropped_group_id, "astral-dropped-group-id", clause::kGroupNotFound, "drops characters outside the BMP from ScalingGroupId before looking it up"},
+      {Fault::astral_dropped_instance_id, "astral-dropped-instance-id", clause::kInstanceNotFound, "drops characters outside the BMP from InstanceId.N before looking it up"},
+      {Fault::astral_mangled_in_body, "astral-mangled-in-body", clause::kInstanceNotFound, "writes characters outside the BMP as ? in response bodies"},
+      {Fault::xml_escaped_json, "xml-escaped-json", clause::kInstanceNotFound, "escapes JSON messages as XML (&quot; for a quote)"},
+      {Fault::xml_lt_unescaped, "xml-lt-unescaped", clause::kErrorBody, "escapes & but not < in XML bodies"},
+      {Fault::xml_entity_without_semicolon, "xml-entity-without-semicolon", clause::kInstanceNotFound, "writes &amp without its semicolon in XML bodies"},
+      {Fault::activity_done_at_once, "activity-done-at-once", clause::kActivityTrackable, "records its new activity as Successful even under Manual completion"},
+      {Fault::astral_high_surrogate_only, "astral-high-surrogate-only", clause::kInstanceNotFound, "writes a character outside the BMP in JSON as its high surrogate escape alone"},
+      {Fault::activity_id_from_history, "activity-id-from-history", clause::kActivityTrackable, "answers with the id of the group's latest earlier activity, not the new one"},
+      {Fault::astral_replaced_in_ids, "astral-replaced-in-ids", clause::kInstanceNotFound, "reads InstanceId.N as UCS-2: a character outside the BMP becomes U+FFFD"},
   };
   return catalog;
 }
@@ -103,7 +236,73 @@ std::optional<Fault> fault_named(std::string_view name) {
 }
 
 void FaultHook::before_model(model::World& w, wire::HttpRequest& req, model::Context& ctx) const {
+  if (has(Fault::form_first_param_only) || has(Fault::form_last_param_dropped) || has(Fault::form_query_ignored) ||
+      has(Fault::form_body_ignored_with_query) || has(Fault::form_only_instance_ids))
+    req = faulty_form(*this, req);
   const auto params = model::request_params(req);
+  if (const auto* gid = param(params, "ScalingGroupId"); gid && !gid->empty() && w.group(*gid) == nullptr)
+    for (const auto& g : w.groups)
+      if ((has(Fault::group_id_ignoring_case) && lowercase(g.id) == lowercase(*gid)) ||
+          (has(Fault::group_id_prefix) && g.id.starts_with(*gid)) ||
+          (has(Fault::astral_dropped_group_id) && without_astral(*gid) == g.id)) {
+        req = with_param(req, "ScalingGroupId", g.id);
+        break;
+      }
+  if (has(Fault::instance_id_ignoring_case) || has(Fault::instance_id_trimmed) || has(Fault::instance_id_any_group) ||
+      has(Fault::astral_dropped_instance_id)) {
+    const auto now = model::request_params(req);
+    const auto* gid = param(now, "ScalingGroupId");
+    if (model::ScalingGroup* g = gid ? w.group(*gid) : nullptr)
+      for (const auto& p : now.params) {
+        if (!p.name.starts_with("InstanceId.") || g->member(p.value) != nullptr) continue;
+        auto trimmed = [](std::string_view v) {
+          while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+          while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+          return std::string(v);
+        };
+        for (const auto& m : g->members)
+          if ((has(Fault::instance_id_ignoring_case) && lowercase(m.id) == lowercase(p.value)) ||
+              (has(Fault::instance_id_trimmed) && trimmed(p.value) == m.id) ||
+              (has(Fault::astral_dropped_instance_id) && without_astral(p.value) == m.id)) {
+            req = with_param(req, p.name, m.id);
+            break;
+          }
+        if (has(Fault::instance_id_any_group))
+          for (const auto& other : w.groups)
+            if (const model::Member* m = other.id != g->id ? other.member(p.value) : nullptr) {
+              g->members.push_back(*m);
+              break;
+            }
+      }
+  }
+  if (has(Fault::astral_replaced_in_ids))
+    for (const auto& p : model::request_params(req).params)
+      if (p.name.starts_with("InstanceId.") && without_astral(p.value) != p.value) {
+        std::string v;
+        for (std::size_t i = 0; i < p.value.size(); ++i) {
+          if ((static_cast<unsigned char>(p.value[i]) & 0xF8) == 0xF0 && i + 3 < p.value.size()) {
+            v += "\xEF\xBF\xBD";
+            i += 3;
+          } else {
+            v.push_back(p.value[i]);
+          }
+        }
+        req = with_param(req, p.name, v);
+      }
+  if (has(Fault::own_activity_ignored)) {
+    std::lock_guard lock(nonce_mutex_);
+    std::erase_if(w.activities, [&](const model::Activity& a) {
+      return a.status == model::ActivityStatus::in_progress && own_activities_.count(a.id) != 0;
+    });
+  }
+  if (const auto* nonce = param(params, "SignatureNonce"); nonce && ctx.nonces && ctx.nonces->seen(*nonce)) {
+    std::lock_guard lock(nonce_mutex_);
+    const auto* sig = param(params, "Signature");
+    if (has(Fault::nonce_per_signature) && sig && nonces_by_signature_.count(*nonce + "\n" + *sig) == 0) ctx.nonces = nullptr;
+    if (has(Fault::nonce_get_only) && req.method != "GET") ctx.nonces = nullptr;
+    if (has(Fault::nonce_cache_of_two) && std::find(recent_nonces_.begin(), recent_nonces_.end(), *nonce) == recent_nonces_.end())
+      ctx.nonces = nullptr;
+  }
   if (has(Fault::post_form_ignored)) req.body.clear();
   if (has(Fault::wrong_action_accepted)) req = with_param(req, "Action", "RemoveInstances");
   if (has(Fault::ignore_version)) req = with_param(req, "Version", "2014-08-28");
@@ -140,6 +339,36 @@ void FaultHook::before_model(model::World& w, wire::HttpRequest& req, model::Con
 void FaultHook::after_model(model::Decision& d, const model::World& w, const wire::HttpRequest& req,
                             const model::Context&, std::uint64_t call_number) const {
   const auto params = model::request_params(req);
+  if (w.auth.mode == model::AuthMode::signature && d.code != "SignatureDoesNotMatch" &&
+      std::any_of(std::begin(kSignatureFaults), std::end(kSignatureFaults), [&](Fault f) { return has(f); })) {
+    const auto* sig = param(params, "Signature");
+    const auto* key_id = param(params, "AccessKeyId");
+    const model::AccessKey* key = key_id ? w.access_key(*key_id) : nullptr;
+    if (sig && key && faulty_signature(*this, req.method, params, key->secret) != *sig) {
+      reject(d, 400, "SignatureDoesNotMatch", "Specified signature is not matched with our calculation.", clause::kSignature);
+      d.nonce_used.reset();
+    }
+  }
+  if (const auto* nonce = param(params, "SignatureNonce"); nonce && w.auth.mode == model::AuthMode::signature) {
+    std::lock_guard lock(nonce_mutex_);
+    const auto* sig = param(params, "Signature");
+    auto refuse = [&] {
+      reject(d, 400, "SignatureNonceUsed", "Specified signature nonce was used already.", clause::kNonce);
+    };
+    if (has(Fault::nonce_burned_by_forgery)) {
+      if (d.code == "SignatureDoesNotMatch") burned_nonces_.insert(*nonce);
+      else if (d.success && burned_nonces_.count(*nonce)) refuse();
+    }
+    if (has(Fault::nonce_ignoring_case) && d.success) {
+      if (nonces_lowercase_.count(lowercase(*nonce))) refuse();
+      else nonces_lowercase_.insert(lowercase(*nonce));
+    }
+    if (has(Fault::nonce_per_signature) && d.nonce_used && sig) nonces_by_signature_.insert(*nonce + "\n" + *sig);
+    if (has(Fault::nonce_cache_of_two) && d.success && d.nonce_used) {
+      recent_nonces_.push_back(*nonce);
+      if (recent_nonces_.size() > 2) recent_nonces_.pop_front();
+    }
+  }
   if (has(Fault::accept_21_ids) && decided_by(d, clause::kInstanceIdMax20)) {
     const auto* gid = param(params, "ScalingGroupId");
     if (const model::ScalingGroup* g = gid ? w.group(*gid) : nullptr) {
@@ -195,6 +424,39 @@ void FaultHook::after_apply(model::World& after, const model::World& before, con
     }
   }
   if (!d.success) return;
+  if (has(Fault::instance_id_any_group))
+    for (auto& other : after.groups)
+      if (other.id != d.effects.group_id)
+        std::erase_if(other.members, [&](const model::Member& m) {
+          return std::find(d.effects.instance_ids.begin(), d.effects.instance_ids.end(), m.id) != d.effects.instance_ids.end();
+        });
+  auto is_new = [&](const model::Activity& a) {
+    return std::none_of(before.activities.begin(), before.activities.end(),
+                        [&](const model::Activity& b) { return b.id == a.id; });
+  };
+  if (has(Fault::own_activity_ignored)) {
+    std::lock_guard lock(nonce_mutex_);
+    for (const auto& a : after.activities)
+      if (is_new(a)) own_activities_.insert(a.id);
+  }
+  if (has(Fault::activity_id_from_history)) {
+    std::lock_guard lock(nonce_mutex_);
+    history_activity_id_.clear();
+    for (const auto& a : before.activities)
+      if (a.group_id == d.effects.group_id) history_activity_id_ = a.id;
+  }
+  if (has(Fault::activity_not_recorded)) std::erase_if(after.activities, is_new);
+  if (has(Fault::activity_done_at_once))
+    for (auto& a : after.activities)
+      if (is_new(a)) a.status = model::ActivityStatus::successful;
+  if (has(Fault::activity_other_group))
+    for (auto& a : after.activities)
+      if (is_new(a))
+        for (const auto& other : after.groups)
+          if (other.id != a.group_id) {
+            a.group_id = other.id;
+            break;
+          }
   const model::ScalingGroup* g = before.group(d.effects.group_id);
   for (const auto& id : d.effects.instance_ids) {
     const model::Member* m = g ? g->member(id) : nullptr;
@@ -222,9 +484,56 @@ void FaultHook::before_render(server::RenderFields& f, const model::Decision&, c
   if (has(Fault::no_activity_id)) f.activity_id.clear();
   if (has(Fault::activity_id_untracked) && !f.activity_id.empty()) f.activity_id += "-untracked";
   if (has(Fault::error_without_code)) f.code.clear();
+  if (has(Fault::activity_id_from_history) && !f.activity_id.empty()) {
+    std::lock_guard lock(nonce_mutex_);
+    if (!history_activity_id_.empty()) f.activity_id = history_activity_id_;
+  }
 }
 
 void FaultHook::on_response(server::HttpResponse& r, const model::Decision&) const {
+  if (!r.body.empty() && r.body.front() == '<') {
+    if (has(Fault::xml_unescaped))
+      for (auto [from, to] : {std::pair{"&quot;", "\""}, {"&apos;", "'"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}})
+        replace_all(r.body, from, to);
+    if (has(Fault::xml_double_escaped)) replace_all(r.body, "&", "&amp;");
+  }
+  const bool json = !r.body.empty() && r.body.front() == '{';
+  if (has(Fault::xml_escaped_json) && json) replace_all(r.body, "\\\"", "&quot;");
+  if (!r.body.empty() && r.body.front() == '<') {
+    if (has(Fault::xml_lt_unescaped)) replace_all(r.body, "&lt;", "<");
+    if (has(Fault::xml_entity_without_semicolon)) replace_all(r.body, "&amp;", "&amp");
+  }
+  if (has(Fault::astral_high_surrogate_only)) {
+    std::string out;
+    for (std::size_t i = 0; i < r.body.size(); ++i) {
+      const auto b = [&](std::size_t k) { return static_cast<unsigned char>(r.body[i + k]); };
+      if ((b(0) & 0xF8) == 0xF0 && i + 3 < r.body.size()) {
+        const std::uint32_t cp = ((b(0) & 0x07u) << 18) | ((b(1) & 0x3Fu) << 12) | ((b(2) & 0x3Fu) << 6) | (b(3) & 0x3Fu);
+        const std::uint32_t hi = 0xD800 + ((cp - 0x10000) >> 10);
+        if (has(Fault::astral_high_surrogate_only) && json) {
+          out += fmt::format("\\u{:04x}", hi);
+        } else {
+          out.append(r.body, i, 4);
+        }
+        i += 3;
+        continue;
+      }
+      out.push_back(r.body[i]);
+    }
+    r.body = std::move(out);
+  }
+  if (has(Fault::astral_mangled_in_body)) {
+    std::string out;
+    for (std::size_t i = 0; i < r.body.size(); ++i) {
+      if ((static_cast<unsigned char>(r.body[i]) & 0xF8) == 0xF0 && i + 3 < r.body.size()) {
+        out.push_back('?');
+        i += 3;
+        continue;
+      }
+      out.push_back(r.body[i]);
+    }
+    r.body = std::move(out);
+  }
   if (has(Fault::wrong_content_type))
     for (auto& h : r.headers)
       if (h.name == "Content-Type" && h.value.find("json") != std::string::npos) h.value = "text/html";

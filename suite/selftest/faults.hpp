@@ -5,7 +5,10 @@
 #pragma once
 
 #include <bitset>
+#include <deque>
 #include <initializer_list>
+#include <mutex>
+#include <set>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +53,51 @@ enum class Fault {
   ignore_timestamp,
   nonce_reuse,
   ignore_version,
+  // signature canonicalization (rpc.signature)
+  sig_sort_joined_pairs,
+  sig_plus_for_space,
+  sig_tilde_encoded,
+  sig_star_literal,
+  sig_slash_unencoded,
+  sig_key_without_ampersand,
+  sig_form_body_unsigned,
+  sig_method_always_get,
+  // form bodies (rpc.methods)
+  form_first_param_only,
+  form_last_param_dropped,
+  form_query_ignored,
+  form_body_ignored_with_query,
+  form_only_instance_ids,
+  // nonce bookkeeping (rpc.nonce)
+  nonce_ignoring_case,
+  nonce_per_signature,
+  nonce_get_only,
+  nonce_cache_of_two,
+  nonce_burned_by_forgery,
+  // exact id matching
+  group_id_ignoring_case,
+  group_id_prefix,
+  instance_id_ignoring_case,
+  instance_id_trimmed,
+  instance_id_any_group,
+  // XML escaping
+  xml_unescaped,
+  xml_double_escaped,
+  // the target's own activities
+  activity_not_recorded,
+  activity_other_group,
+  own_activity_ignored,
+  // ids outside the BMP
+  astral_dropped_group_id,
+  astral_dropped_instance_id,
+  astral_mangled_in_body,
+  xml_escaped_json,
+  xml_lt_unescaped,
+  xml_entity_without_semicolon,
+  activity_done_at_once,
+  astral_high_surrogate_only,
+  activity_id_from_history,
+  astral_replaced_in_ids,
   count_  // not a fault
 };
 
@@ -83,6 +131,11 @@ class FaultHook : public server::ServiceHook {
 
  private:
   FaultSet set_;
+  // The nonce faults' own bookkeeping (a faulty cache beside the reference's).
+  mutable std::mutex nonce_mutex_;
+  mutable std::set<std::string> nonces_lowercase_, nonces_by_signature_, burned_nonces_, own_activities_;
+  mutable std::deque<std::string> recent_nonces_;
+  mutable std::string history_activity_id_;
 };
 
 // The hooks for a set of faults: none for the empty set (the reference).

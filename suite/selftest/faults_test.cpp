@@ -57,7 +57,9 @@ Observation observe(const model::World& world, FaultSet faults, const std::vecto
   if (auto id = body.field("ScalingActivityId")) {
     const bool tracked = std::any_of(after.activities.begin(), after.activities.end(),
                                      [&](const model::Activity& a) { return a.id == *id; });
-    body.fields["ScalingActivityId"] = tracked ? "<names an activity>" : "<names nothing>";
+    const bool earlier = std::any_of(world.activities.begin(), world.activities.end(),
+                                     [&](const model::Activity& a) { return a.id == *id; });
+    body.fields["ScalingActivityId"] = earlier ? "<names an earlier activity>" : tracked ? "<names an activity>" : "<names nothing>";
   }
   return {last.status, std::string(last.header("Content-Type")), body.fields, without_activity_ids(after)};
 }
