@@ -81,12 +81,18 @@ using Command = rc::state::Command<StateModel, Target>;
 
 const std::string* first_group(const model::World& w) { return w.groups.empty() ? nullptr : &w.groups.front().id; }
 
-// The model's guess of a call's effect, to guide generation only.
-void apply_remove(StateModel& m, const runner::RequestSpec& spec) {
+// The model's guess of a call's effect on `w`, to guide generation only:
+// whether it succeeds, applying it (as activity `activity_id`) if so.
+bool predict(model::World& w, const runner::RequestSpec& spec, const std::string& activity_id) {
   const std::int64_t now = unix_now();
-  const auto d = model::expect(m.world, runner::build_request(spec, now, "model-nonce"), model::Profile::strict,
+  const auto d = model::expect(w, runner::build_request(spec, now, "model-nonce"), model::Profile::strict,
                                {now, 0, nullptr}).reference;
-  if (d.success) m.world = model::apply(m.world, d.effects, fmt::format("asa-model-{}", ++m.activities));
+  if (d.success) w = model::apply(w, d.effects, activity_id);
+  return d.success;
+}
+
+void apply_remove(StateModel& m, const runner::RequestSpec& spec) {
+  if (predict(m.world, spec, fmt::format("asa-model-{}", m.activities + 1))) ++m.activities;
 }
 
 // Completes every activity through the fixture protocol, and checks the World after.
@@ -153,28 +159,19 @@ struct ReplayNonce : Command {
     RC_PRE(m.world.auth.mode == model::AuthMode::signature);
     first = *gen_request(m.world, RequestKind::valid);
     RC_PRE(first.sign.has_value());
-    after_first = m.world;
-    RC_PRE(predict(after_first, first));
+    model::World after_first = m.world;
+    RC_PRE(predict(after_first, first, "asa-model-replay"));
     model::complete_activities(after_first);
     replay = *gen_request(after_first, RequestKind::valid);
     RC_PRE(replay.sign.has_value());
     replay.sign->access_key_id = first.sign->access_key_id;
     replay.sign->access_key_secret = first.sign->access_key_secret;
     model::World w = after_first;
-    RC_PRE(predict(w, replay));  // would succeed but for the nonce
+    RC_PRE(predict(w, replay, "asa-model-replay"));  // would succeed but for the nonce
   }
   runner::RequestSpec first;
-  model::World after_first;  // the model's World after the first call and the completion
   runner::RequestSpec replay;
 
-  // Whether the model expects `spec` to succeed on `w`, applying it if so.
-  static bool predict(model::World& w, const runner::RequestSpec& spec) {
-    const std::int64_t now = unix_now();
-    const auto d = model::expect(w, runner::build_request(spec, now, "model-nonce"), model::Profile::strict,
-                                 {now, 0, nullptr}).reference;
-    if (d.success) w = model::apply(w, d.effects, "asa-model-replay");
-    return d.success;
-  }
   void apply(StateModel& m) const override {
     apply_remove(m, first);
     model::complete_activities(m.world);  // the replay: refused
