@@ -10,7 +10,7 @@ source "$(dirname "$0")/test_lib.sh"
 "$essconf" run --skip-catalog --property-runs 1000 --seed 1 --out "$tmp/reference" >"$tmp/reference.txt" 2>&1
 rc=$?
 if [[ $rc == 0 ]] && grep -q '3 properties: 3 passed, 0 failed' "$tmp/reference.txt" &&
-   grep -q '"name":"property.differential","clause":"[^"]*","ran":true,"passed":true,"runs":1000' "$tmp/reference/results.json"; then
+   grep -q '"name":"property.differential","clause":"[^"]*","verdict":"pass","runs":1000' "$tmp/reference/results.json"; then
   ok "every property passes against the reference with 1000 generated cases"
 else
   not_ok "every property passes against the reference with 1000 generated cases" "rc $rc: $(grep -E 'property|properties' "$tmp/reference.txt" | head -5)"
@@ -35,13 +35,19 @@ while read -r fault clause _; do
     --out "$tmp/$fault" >"$tmp/$fault.txt" 2>&1
   rc=$?
   stop_server
-  failing=$(grep -o '"name":"property\.[a-z]*","clause":"[^"]*","ran":true,"passed":false' "$tmp/$fault/results.json" |
-            sed 's/"name":"\(property\.[a-z]*\)".*/\1/' | tr '\n' ' ')
+  # "property.NAME:CLAUSE" for every failure of every property (each property goes on past its first).
+  failing=$(python3 -c 'import json,sys
+for p in json.load(open(sys.argv[1]))["properties"]:
+    for f in p["failures"]:
+        if f["kind"] == "fail":
+            for c in f["clauses"] or [p["clause"]]: print(p["name"] + ":" + c)' "$tmp/$fault/results.json" | tr '\n' ' ')
   if [[ $rc == 1 && -n $failing ]]; then
     if [[ $fault == racy-min-size && $failing != *property.concurrency* ]]; then
       not_ok "$fault is caught by the linearizability check" "failing: $failing"
+    elif [[ " $failing" != *":$clause "* ]]; then
+      not_ok "$fault is caught by the property phase under its own clause $clause" "failing: $failing"
     else
-      ok "$fault ($clause) is caught by: $failing"
+      ok "$fault ($clause) is caught under its clause; every failure: $failing"
     fi
   else
     not_ok "$fault ($clause) is caught by the property phase" "rc $rc; $(tail -1 "$tmp/$fault.txt")"

@@ -77,7 +77,9 @@ std::vector<std::string> failing_clauses(const std::string& results_file) {
     if (c.verdict.kind == runner::VerdictKind::fail)
       for (const auto& cl : c.verdict.clauses) add(cl);
   for (const auto& p : r->properties)
-    if (p.ran && !p.passed) add(p.clause);
+    for (const auto& f : p.failures)
+      if (f.kind == runner::VerdictKind::fail)
+        for (const auto& c : f.clauses) add(c);
   return out;
 }
 

@@ -118,6 +118,7 @@ ConcurrencyReport check_concurrency(const ConcurrencyOptions& options) {
   }
   if (!caps.value->has("world")) {
     report.error = "the target does not list the fixture feature \"world\", which the concurrency phase needs";
+    report.lacks_world = true;
     return finish();
   }
   const bool manual_rounds = caps.value->has("activities");

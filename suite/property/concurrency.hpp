@@ -29,6 +29,7 @@ struct ConcurrencyRound {
 
 struct ConcurrencyReport {
   std::string error;                        // the phase could not run (fixture protocol, target): why
+  bool lacks_world = false;                 // the target does not offer the "world" feature (not applicable)
   int rounds_run = 0;
   int answered = 0;                         // calls that got an answer, over every round
   std::vector<ConcurrencyRound> failures;   // rounds whose history is not linearizable

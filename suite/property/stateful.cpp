@@ -53,9 +53,12 @@ struct Target {
   model::NonceLedger nonces;
   std::vector<SignedSuccess> signed_successes;
   std::uint64_t nonce_counter = 0;
-  std::string last_failure;         // the failing step, for the report
-  std::string last_failure_clause;  // its verdict's first clause ("" when it failed otherwise)
-  bool failed_once = false;         // a sequence has failed: RapidCheck is shrinking
+  FailureLedger ledger;               // failures already recorded: their signatures are set aside
+  std::string last_failure;           // the failing step, for the report
+  std::vector<std::string> last_failure_clauses;  // the clauses of its new signatures (none when the harness failed)
+  runner::VerdictKind last_failure_kind = runner::VerdictKind::error;
+  std::vector<std::string> last_failure_signatures;
+  bool failed_once = false;           // a sequence of this round has failed: RapidCheck is shrinking
 
   model::World read() {
     auto w = fixture.get_world();
@@ -67,12 +70,25 @@ struct Target {
     nonces.clear();  // PUT replaces all state, nonces included
     signed_successes.clear();
   }
-  void fail(const std::string& what, std::string clause = "") {
+  // A step failed on the harness's side (the fixture protocol): an error that ends the property.
+  [[noreturn]] void fail(const std::string& what) {
+    runner::Verdict v;
+    v.kind = runner::VerdictKind::error;
+    record(what, v, {"harness|error"});
+  }
+  // A step's verdict is not allowed. Already recorded (every signature set aside): the sequence goes on.
+  void fail(const std::string& what, const runner::Verdict& v) {
+    auto signatures = FailureLedger::signatures(v, options.profile);
+    if (ledger.is_new(signatures)) record(what, v, std::move(signatures));
+  }
+  [[noreturn]] void record(const std::string& what, const runner::Verdict& v, std::vector<std::string> signatures) {
     // Shrinking cut short by the run's time limit proves nothing: the smallest failing sequence found before stands.
     if (failed_once && std::chrono::steady_clock::now() >= deadline) RC_SUCCEED("the run's time limit was reached");
     failed_once = true;
     last_failure = what;
-    last_failure_clause = std::move(clause);
+    last_failure_clauses = ledger.new_clauses(signatures);
+    last_failure_kind = v.kind;
+    last_failure_signatures = std::move(signatures);
     RC_FAIL(what);
   }
 };
@@ -115,8 +131,12 @@ void send_and_check(Target& t, const runner::RequestSpec& spec) {
       runner::build_request(spec, now, fmt::format("stateful-{:016x}", ++t.nonce_counter)), t.options.target);
   const auto e = model::expect(before, request, t.options.profile, {now, t.options.clock_tolerance, &t.nonces});
   const auto x = t.api.send(request, t.deadline);
-  if (x.error != client::TransportError::none)
-    t.fail(fmt::format("RemoveInstances: the target {}: {}", client::describe(x.error), x.error_detail));
+  if (x.error != client::TransportError::none) {
+    const auto v = runner::unanswered_verdict(x, t.api, t.deadline);
+    t.fail(fmt::format("RemoveInstances {}: {}\n{}\ncurl: {}", runner::name(v.kind), v.summary,
+                       wire::to_http_bytes(request), wire::to_curl(request, t.options.target.origin())), v);
+    return;  // set aside: what the call did is unknown, so the step proves nothing more
+  }
   const bool succeeded = x.status / 100 == 2;
   if (const auto& use = e.reference.nonce_used) {
     t.nonces.record(*use, succeeded);
@@ -128,8 +148,7 @@ void send_and_check(Target& t, const runner::RequestSpec& spec) {
                   (v.kind == runner::VerdictKind::deviation && t.options.profile == model::Profile::spec);
   if (!ok)
     t.fail(fmt::format("RemoveInstances {}: {}\n{}\ncurl: {}", runner::name(v.kind), v.summary,
-                       wire::to_http_bytes(request), wire::to_curl(request, t.options.target.origin())),
-           v.clauses.empty() ? "" : v.clauses.front());
+                       wire::to_http_bytes(request), wire::to_curl(request, t.options.target.origin())), v);
 }
 
 struct Remove : Command {
@@ -246,14 +265,14 @@ PropertyResult check_stateful(const PropertyOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   Target target(o.run, start + o.run.run_timeout);
   if (auto caps = target.fixture.capabilities(); !caps.value) {
+    out.verdict = runner::VerdictKind::error;
     out.summary = "the fixture protocol is not usable: " + caps.error;
     return out;
   } else if (!caps.value->has("world") || !caps.value->has("activities")) {
-    out.summary = "the target lacks the world or activities feature (not applicable)";
-    out.passed = true;
+    out.verdict = runner::VerdictKind::not_applicable;
+    out.summary = "the target lacks the world or activities feature";
     return out;
   }
-  out.ran = true;
   auto property = [&] {
     model::World w0 = *gen_world();
     const StateModel s0{w0, 0};
@@ -261,30 +280,42 @@ PropertyResult check_stateful(const PropertyOptions& o) {
         *rc::state::gen::commands(s0, rc::state::gen::execOneOfWithArgs<Remove, Remove, Remove, ReplayNonce, Complete, ChangeGroup>());
     // Out of time while shrinking: running the sequence would prove nothing (Target::fail).
     if (target.failed_once && std::chrono::steady_clock::now() >= target.deadline) return;
-    target.last_failure.clear();
     target.load(w0);
     rc::state::runAll(commands, s0, target);
   };
   rc::detail::TestParams params;
-  params.seed = o.run.seed;
-  params.maxSuccess = o.stateful_runs;
   params.maxSize = 30;  // commands per sequence grow up to this
   rc::detail::TestMetadata meta;
   meta.id = out.name;
-  const auto result = rc::detail::checkTestable(property, meta, params);
-  if (const rc::detail::FailureResult* bad = take_result(result, out)) {
-    out.summary = fmt::format("after {} passing sequences, a sequence fails (shrunk to a minimal one)", out.runs);
-    if (!target.last_failure_clause.empty()) out.clause = target.last_failure_clause;
+  check_past_failures(property, meta, params, o.stateful_runs, target.deadline, out, [&](const rc::detail::FailureResult& bad) {
+    if (!target.failed_once) {  // RapidCheck failed outside a step: the harness itself
+      out.failures.push_back({{}, runner::VerdictKind::error, "the property failed: " + bad.description, ""});
+      return false;
+    }
+    runner::PropertyFailure f;
+    f.kind = target.last_failure_kind;
+    f.clauses = target.last_failure_clauses;
+    f.summary = fmt::format("after {} passing sequences, a sequence fails (shrunk to a minimal one): {}", out.runs,
+                            target.last_failure.substr(0, target.last_failure.find('\n')));
     std::ostringstream d;
     d << "Minimal sequence:\n";
-    for (const auto& [name, value] : bad->counterExample) d << value << "\n";
+    for (const auto& [name, value] : bad.counterExample) d << value << "\n";
     d << "\nThe failing step:\n" << target.last_failure << "\n";
     d << fmt::format("\nReplay: essconf run --target URL --skip-catalog --seed {} --property-runs {}\n", o.run.seed,
                      o.differential_runs);
-    out.detail = d.str();
-  } else if (out.passed) {
+    f.detail = d.str();
+    out.failures.push_back(std::move(f));
+    target.ledger.set_aside(target.last_failure_signatures);
+    target.failed_once = false;
+    // A harness error ends the property: going on would only meet it again.
+    return target.last_failure_kind != runner::VerdictKind::error || !target.last_failure_clauses.empty();
+  });
+  if (out.verdict == runner::VerdictKind::pass)
     out.summary = fmt::format("{} command sequences, every step allowed by the model", out.runs);
-  }
+  else if (out.failures.size() == 1)
+    out.summary = out.failures.front().summary;
+  else if (!out.failures.empty())
+    out.summary = fmt::format("{} distinct failures; the first: {}", out.failures.size(), out.failures.front().summary);
   out.http_requests = target.api.requests_sent() + target.fixture_client.requests_sent();
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;

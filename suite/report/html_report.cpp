@@ -237,7 +237,7 @@ void matrix_section(pugi::xml_node body, const Matrix& m) {
         std::string link;
         if (e.first_problem >= 0) {
           const Problem& p = m.problems[t][static_cast<std::size_t>(e.first_problem)];
-          link = anchor(t, p.property ? p.property->name : p.case_result->id);
+          link = anchor(t, p.id());
         }
         if (link.empty()) el(td, "span", {}, cell_label(e.cell));
         else el(td, "a", {{"href", "#" + link}}, cell_label(e.cell));
@@ -261,6 +261,7 @@ void case_problem(pugi::xml_node parent, std::size_t t, const runner::CaseResult
     clauses += (clauses.empty() ? "" : ", ") + cl;
   el(a, "h4", {}, fmt::format("[{}] {}  ({})", kind, c.id, clauses));
   el(a, "p", {}, c.verdict.summary);
+  if (c.flaky()) el(a, "p", {}, runner::flaky_text(c.repeats));
   if (!c.description.empty()) el(a, "p", {{"class", "muted"}}, c.description + (c.file.empty() ? "" : "  (" + c.file + ")"));
   if (!c.baseline_reason.empty()) el(a, "p", {}, "Known, excused by the baseline: " + c.baseline_reason);
   if (!c.verdict.findings.empty()) {
@@ -301,10 +302,13 @@ void problems_section(pugi::xml_node body, const Matrix& m) {
         case_problem(section, t, *p.case_result);
         continue;
       }
-      auto a = el(section, "article", {{"id", anchor(t, p.property->name)}});
-      el(a, "h4", {}, fmt::format("[fail] {}  ({}, seed {})", p.property->name, p.property->clause, p.property->seed));
-      el(a, "p", {}, p.property->summary);
-      pre_block(a, "Minimal counterexample", p.property->detail, 32768);
+      const auto kind = runner::name(p.kind);
+      auto a = el(section, "article", {{"id", anchor(t, p.id())}, {"class", fmt::format("k-{}", kind)}});
+      const std::string clause = p.failure ? fmt::format("{}", fmt::join(p.failure->clauses.empty() ? std::vector<std::string>{p.property->clause} : p.failure->clauses, ", ")) : p.property->clause;
+      el(a, "h4", {}, fmt::format("[{}] {}  ({}, seed {})", kind, p.property->name, clause, p.property->seed));
+      el(a, "p", {}, p.failure ? p.failure->summary : p.property->summary);
+      if (p.property->flaky()) el(a, "p", {}, runner::flaky_text(p.property->repeats));
+      if (p.failure) pre_block(a, "Minimal counterexample", p.failure->detail, 32768);
     }
     if (problems.size() > kMaxPerTarget)
       el(section, "p", {{"class", "muted"}},

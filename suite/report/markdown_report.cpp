@@ -38,6 +38,7 @@ std::string case_details(const runner::RunResult& r, const runner::CaseResult& c
   std::string out = fmt::format("<details><summary><b>{}</b> · {} {}: {}</summary>\n\n", cell_text(runner::display_name(r)),
                                 runner::name(c.verdict.kind), cell_text(c.id), cell_text(c.verdict.summary));
   if (!c.baseline_reason.empty()) out += "Known, excused by the baseline: " + cell_text(c.baseline_reason) + "\n\n";
+  if (c.flaky()) out += runner::flaky_text(c.repeats) + "\n\n";
   if (!c.verdict.findings.empty()) {
     out += "| finding | clause | the documentation allows | the target did |\n| --- | --- | --- | --- |\n";
     for (const auto& f : c.verdict.findings)
@@ -50,10 +51,13 @@ std::string case_details(const runner::RunResult& r, const runner::CaseResult& c
   return out + "</details>\n";
 }
 
-std::string property_details(const runner::RunResult& r, const runner::PropertyResult& p) {
-  return fmt::format("<details><summary><b>{}</b> · fail {} ({}): {}</summary>\n\n{}</details>\n",
-                     cell_text(runner::display_name(r)), cell_text(p.name), cell_text(p.clause), cell_text(p.summary),
-                     fenced("", excerpt(p.detail, 4000)));
+std::string property_details(const runner::RunResult& r, const Problem& p) {
+  const std::string clause = p.failure ? p.property->clause_of(*p.failure) : p.property->clause;
+  std::string body = p.property->flaky() ? runner::flaky_text(p.property->repeats) + "\n\n" : "";
+  if (p.failure) body += fenced("", excerpt(p.failure->detail, 4000));
+  return fmt::format("<details><summary><b>{}</b> · {} {} ({}): {}</summary>\n\n{}</details>\n",
+                     cell_text(runner::display_name(r)), runner::name(p.kind), cell_text(p.property->name), cell_text(clause),
+                     cell_text(p.failure ? p.failure->summary : p.property->summary), body);
 }
 
 // The suite's own strength (essconf selftest), under the targets' table.
@@ -112,7 +116,7 @@ std::string markdown_report(const Matrix& m, std::size_t max_bytes) {
   std::vector<std::string> details;
   for (std::size_t t = 0; t < m.targets.size(); ++t)
     for (const auto& p : m.problems[t])
-      details.push_back(p.case_result ? case_details(*m.targets[t], *p.case_result) : property_details(*m.targets[t], *p.property));
+      details.push_back(p.case_result ? case_details(*m.targets[t], *p.case_result) : property_details(*m.targets[t], p));
   if (!details.empty()) {
     out += fmt::format("\n### Problems ({})\n\n", details.size());
     std::size_t shown = 0;
@@ -138,11 +142,15 @@ std::string verdict_lines(const Matrix& m) {
   for (const auto* r : m.targets) {
     const std::string who = runner::display_name(*r);
     for (const auto& c : r->cases)
-      lines.push_back(fmt::format("{}\tcase\t{}\t{}\t{}\n", who, c.id, runner::name(c.verdict.kind),
+      lines.push_back(fmt::format("{}\tcase\t{}\t{}{}\t{}\n", who, c.id, runner::name(c.verdict.kind), c.flaky() ? " (flaky)" : "",
                                   join(c.verdict.kind == runner::VerdictKind::pass ? c.case_clauses : c.verdict.clauses)));
-    for (const auto& p : r->properties)
-      lines.push_back(fmt::format("{}\tproperty\t{}\t{}\t{}\n", who, p.name,
-                                  !p.ran ? "not run" : p.passed ? "pass" : "fail", p.clause));
+    for (const auto& p : r->properties) {
+      std::vector<std::string> clauses;
+      for (const auto& f : p.failures) clauses.push_back(p.clause_of(f));
+      if (clauses.empty()) clauses.push_back(p.clause);
+      lines.push_back(fmt::format("{}\tproperty\t{}\t{}{}\t{}\n", who, p.name, runner::name(p.verdict),
+                                  p.flaky() ? " (flaky)" : "", join(clauses)));
+    }
   }
   std::sort(lines.begin(), lines.end());
   std::string out;

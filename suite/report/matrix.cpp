@@ -44,6 +44,11 @@ Cell cell_of(VerdictKind k) noexcept {
   return Cell::error;
 }
 
+std::string Problem::id() const {
+  if (case_result != nullptr) return case_result->id;
+  return property->name + (failure != nullptr ? "." + property->clause_of(*failure) : "");
+}
+
 Matrix build_matrix(const std::vector<runner::RunResult>& targets, const model::Catalog& catalog) {
   Matrix m;
   m.spec_revision = catalog.revision;
@@ -65,6 +70,12 @@ Matrix build_matrix(const std::vector<runner::RunResult>& targets, const model::
     std::vector<Problem> problems;
     for (const auto& c : r.cases) {
       ++f.cases[index(cell_of(c.verdict.kind))];
+      if (c.flaky() && (c.verdict.kind == VerdictKind::pass || c.verdict.kind == VerdictKind::not_applicable)) {
+        // Passed some repetitions only: a problem under the case's clauses.
+        for (const auto& cl : c.case_clauses) add(at(cl, t), Cell::fail, static_cast<int>(problems.size()));
+        problems.push_back({&c, nullptr, VerdictKind::fail});
+        continue;
+      }
       switch (c.verdict.kind) {
         case VerdictKind::fail:
         case VerdictKind::deviation: {
@@ -93,15 +104,20 @@ Matrix build_matrix(const std::vector<runner::RunResult>& targets, const model::
     }
     for (const auto& p : r.properties) {
       ++f.properties;
+      f.properties_failed += p.blocks();
       if (p.clause.empty()) continue;
-      if (!p.ran) {
-        add(at(p.clause, t), Cell::not_applicable);
-      } else if (p.passed) {
-        add(at(p.clause, t), Cell::pass);
+      for (const auto& failure : p.failures) {
+        for (const auto& clause : failure.clauses.empty() ? std::vector<std::string>{p.clause} : failure.clauses)
+          add(at(clause, t), cell_of(failure.kind), static_cast<int>(problems.size()));
+        problems.push_back({nullptr, &p, failure.kind, &failure});
+      }
+      if (!p.failures.empty()) continue;
+      if (p.verdict == VerdictKind::error || p.flaky()) {
+        const VerdictKind k = p.verdict == VerdictKind::error ? VerdictKind::error : VerdictKind::fail;
+        add(at(p.clause, t), cell_of(k), static_cast<int>(problems.size()));
+        problems.push_back({nullptr, &p, k});
       } else {
-        ++f.properties_failed;
-        add(at(p.clause, t), Cell::fail, static_cast<int>(problems.size()));
-        problems.push_back({nullptr, &p, VerdictKind::fail});
+        add(at(p.clause, t), cell_of(p.verdict));
       }
     }
     m.figures.push_back(f);
@@ -143,10 +159,7 @@ Matrix build_matrix(const std::vector<runner::RunResult>& targets, const model::
         f.deviations += c == Cell::deviation;
         f.failed_clauses += c == Cell::fail || c == Cell::error;
       }
-    const auto& r = targets[t];
-    const bool strict = r.profile == "strict";
-    f.conformant = r.run_error.empty() && f.cases[index(Cell::fail)] == 0 && f.cases[index(Cell::error)] == 0 &&
-                   f.properties_failed == 0 && (!strict || f.cases[index(Cell::deviation)] == 0);
+    f.conformant = targets[t].conformant();
   }
   return m;
 }

@@ -40,11 +40,15 @@ struct Group {
   std::vector<Row> rows;
 };
 
-// What went wrong, for the failure listings: a case or a property.
+// What went wrong, for the failure listings: a case, or one failure of a
+// property (failure is null when the property erred or was flaky).
 struct Problem {
   const runner::CaseResult* case_result = nullptr;
   const runner::PropertyResult* property = nullptr;
   runner::VerdictKind kind;
+  const runner::PropertyFailure* failure = nullptr;
+
+  std::string id() const;  // unique within a target: the case id, or the property's name and clause
 };
 
 struct Figures {

@@ -115,12 +115,17 @@ TEST(Matrix, PropertiesCountUnderTheirClauseAndUnknownClausesGetARow) {
   runner::PropertyResult p;
   p.name = "property.differential";
   p.clause = "response.request-id";
-  p.ran = true;
-  p.passed = false;
+  p.verdict = VerdictKind::fail;
+  p.failures = {{{"response.request-id"}, VerdictKind::fail, "no RequestId", "..."},
+                {{"capacity.min-size", "effect.removed-exactly"}, VerdictKind::fail, "below MinSize", "..."}};
   t.properties.push_back(p);
   const std::vector<RunResult> targets{t};
   const Matrix m = build_matrix(targets, model::catalog());
   EXPECT_EQ(row(m, "response.request-id").cells[0].cell, Cell::fail);
+  EXPECT_EQ(row(m, "capacity.min-size").cells[0].cell, Cell::fail) << "every failure of a property counts under its clauses";
+  EXPECT_EQ(row(m, "effect.removed-exactly").cells[0].cell, Cell::fail);
+  ASSERT_EQ(m.problems[0].size(), 2u);
+  EXPECT_NE(m.problems[0][0].id(), m.problems[0][1].id());
   EXPECT_EQ(m.groups.back().title, "Not in this catalog revision");
   EXPECT_EQ(row(m, "no.such-clause").cells[0].cell, Cell::pass);
   EXPECT_EQ(m.figures[0].properties_failed, 1);

@@ -16,11 +16,6 @@ namespace {
 
 bool matches(const BaselineEntry& e, const std::string& id) { return fnmatch(e.case_glob.c_str(), id.c_str(), 0) == 0; }
 
-bool needs_excuse(const CaseResult& c, bool strict) {
-  return c.verdict.kind == VerdictKind::fail || c.verdict.kind == VerdictKind::error ||
-         (strict && c.verdict.kind == VerdictKind::deviation);
-}
-
 }  // namespace
 
 BaselineLoad load_baseline(const std::string& file) {
@@ -85,7 +80,7 @@ BaselineLoad load_baseline(const std::string& file) {
 
 BaselineReport apply_baseline(RunResult& result, const Baseline& baseline, const std::string& today) {
   BaselineReport report;
-  const bool strict = result.profile == "strict";
+  const bool strict = result.strict();
   for (const auto& e : baseline.entries) {
     const bool expired = e.expires < today;
     bool any = false, all_pass = true;
@@ -93,7 +88,7 @@ BaselineReport apply_baseline(RunResult& result, const Baseline& baseline, const
       if (!matches(e, c.id)) continue;
       any = true;
       if (c.verdict.kind == VerdictKind::not_applicable) continue;
-      if (!needs_excuse(c, strict)) continue;
+      if (!blocks(c, strict)) continue;
       all_pass = false;
       if (!expired && c.baseline_reason.empty()) {
         c.baseline_reason = fmt::format("{} (until {})", e.reason, e.expires);
@@ -107,11 +102,8 @@ BaselineReport apply_baseline(RunResult& result, const Baseline& baseline, const
   return report;
 }
 
-bool BaselineReport::gate_ok(const RunResult& result, bool strict) const {
-  if (!expired.empty() || !now_passing.empty()) return false;
-  for (const auto& c : result.cases)
-    if (needs_excuse(c, strict) && c.baseline_reason.empty()) return false;
-  return true;
+bool BaselineReport::gate_ok(const RunResult& result) const {
+  return expired.empty() && now_passing.empty() && result.conformant(/*excuse_baseline=*/true);
 }
 
 }  // namespace essconf::runner

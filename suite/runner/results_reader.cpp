@@ -78,11 +78,24 @@ std::string document_at(const json::object& o, std::string_view key, const std::
   return json::serialize(v);
 }
 
+VerdictKind kind_of(const json::value& v, const std::string& path) {
+  if (v.is_string())
+    for (auto k : {VerdictKind::pass, VerdictKind::deviation, VerdictKind::fail, VerdictKind::not_applicable, VerdictKind::error})
+      if (name(k) == v.get_string()) return k;
+  throw BadValue{path, fmt::format("unknown verdict {}", json::serialize(v))};
+}
+
 VerdictKind kind_at(const json::object& o, std::string_view key, const std::string& path) {
-  const std::string s = string_at(o, key, path);
-  for (auto k : {VerdictKind::pass, VerdictKind::deviation, VerdictKind::fail, VerdictKind::not_applicable, VerdictKind::error})
-    if (name(k) == s) return k;
-  throw BadValue{path + "." + std::string(key), fmt::format("unknown verdict \"{}\"", s)};
+  return kind_of(field(o, key, path), path + "." + std::string(key));
+}
+
+// "repeats" (added with --repeat): absent in older documents.
+std::vector<VerdictKind> repeats_at(const json::object& o, const std::string& path) {
+  std::vector<VerdictKind> out;
+  if (!o.contains("repeats")) return out;
+  const auto& a = array_at(o, "repeats", path);
+  for (std::size_t i = 0; i < a.size(); ++i) out.push_back(kind_of(a[i], fmt::format("{}.repeats[{}]", path, i)));
+  return out;
 }
 
 CaseResult read_case(const json::object& o, const std::string& path) {
@@ -117,6 +130,7 @@ CaseResult read_case(const json::object& o, const std::string& path) {
   c.response_body = string_at(observed, "body", op);
   c.world_after = document_at(observed, "world_after", op);
   c.expectation = document_at(o, "expectation", path);
+  c.repeats = repeats_at(o, path);
   return c;
 }
 
@@ -124,12 +138,23 @@ PropertyResult read_property(const json::object& o, const std::string& path) {
   PropertyResult p;
   p.name = string_at(o, "name", path);
   p.clause = string_at(o, "clause", path);
-  p.ran = bool_at(o, "ran", path);
-  p.passed = bool_at(o, "passed", path);
   p.runs = number_at<int>(o, "runs", path);
   p.seed = number_at<std::uint64_t>(o, "seed", path);
   p.summary = string_at(o, "summary", path);
-  p.detail = string_at(o, "detail", path);
+  if (o.contains("verdict")) {
+    p.verdict = kind_at(o, "verdict", path);
+    const auto& failures = array_at(o, "failures", path);
+    for (std::size_t i = 0; i < failures.size(); ++i) {
+      const std::string fp = fmt::format("{}.failures[{}]", path, i);
+      const auto& f = object_at(failures[i], fp);
+      p.failures.push_back({strings_at(f, "clauses", fp), kind_at(f, "kind", fp), string_at(f, "summary", fp), string_at(f, "detail", fp)});
+    }
+  } else {  // documents written before verdicts: "ran", "passed" and one "detail"
+    const bool ran = bool_at(o, "ran", path), passed = bool_at(o, "passed", path);
+    p.verdict = !ran ? VerdictKind::not_applicable : passed ? VerdictKind::pass : VerdictKind::fail;
+    if (p.verdict == VerdictKind::fail) p.failures.push_back({{p.clause}, VerdictKind::fail, p.summary, string_at(o, "detail", path)});
+  }
+  p.repeats = repeats_at(o, path);
   const std::string dp = path + ".distribution";
   for (const auto& [tag, n] : object_at(field(o, "distribution", path), dp)) {
     boost::system::error_code ec;

@@ -21,11 +21,28 @@ TEST(ResultsReader, TheGoldenDocumentRoundTrips) {
   std::string error;
   const auto r = parse_results(doc, error);
   ASSERT_TRUE(r) << error;
-  EXPECT_EQ(r->cases.size(), 4u);
+  EXPECT_EQ(r->cases.size(), 5u);
+  EXPECT_TRUE(r->cases[4].flaky());
   EXPECT_EQ(r->cases[1].verdict.kind, VerdictKind::fail);
   EXPECT_EQ(r->cases[1].verdict.findings.at(0).clause, "capacity.min-size");
   ASSERT_EQ(r->properties.size(), 1u);
+  EXPECT_EQ(r->properties[0].failures.size(), 2u);
   EXPECT_EQ(results_json(*r), doc);
+}
+
+// Documents written before property verdicts ("ran", "passed", one "detail") still read.
+TEST(ResultsReader, ReadsPropertiesOfOlderDocuments) {
+  std::string doc = golden();
+  const auto from = doc.find("\"verdict\":\"fail\",\"runs\":41");
+  ASSERT_NE(from, std::string::npos);
+  const auto to = doc.find("\"distribution\"", from);
+  doc.replace(from, to - from, "\"ran\":true,\"passed\":false,\"runs\":41,\"seed\":7,\"summary\":\"s\",\"detail\":\"d\",");
+  std::string error;
+  const auto r = parse_results(doc, error);
+  ASSERT_TRUE(r) << error;
+  EXPECT_EQ(r->properties[0].verdict, VerdictKind::fail);
+  ASSERT_EQ(r->properties[0].failures.size(), 1u);
+  EXPECT_EQ(r->properties[0].failures[0].detail, "d");
 }
 
 TEST(ResultsReader, RefusesBadDocumentsNamingThePath) {

@@ -1,6 +1,8 @@
 #include "suite/runner/run.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <functional>
 #include <set>
 
 #include <fmt/format.h>
@@ -30,6 +32,29 @@ Verdict error_verdict(std::string summary) {
   v.summary = std::move(summary);
   return v;
 }
+
+bool still_answers(client::HttpClient& api, std::chrono::steady_clock::time_point deadline) {
+  wire::HttpRequest probe;
+  probe.target = "/";
+  return api.send(client::with_transport_headers(probe, api.url()), deadline).error == client::TransportError::none;
+}
+
+}  // namespace
+
+Verdict unanswered_verdict(const client::Exchange& x, client::HttpClient& api, std::chrono::steady_clock::time_point deadline) {
+  const std::string what = fmt::format("the target {}{}", client::describe(x.error), x.error_detail.empty() ? "" : ": " + x.error_detail);
+  const bool answerable = x.error == client::TransportError::timeout || x.error == client::TransportError::reset ||
+                          x.error == client::TransportError::not_http;
+  if (!answerable || !still_answers(api, deadline)) return error_verdict(what);
+  Verdict v;
+  v.kind = VerdictKind::fail;
+  v.clauses = {std::string(model::clause::kNoServerError)};
+  v.findings.push_back({VerdictKind::fail, v.clauses.front(), "an HTTP answer in time, as the target gives to other requests", what});
+  v.summary = what + ", while it answers other requests";
+  return v;
+}
+
+namespace {
 
 class CaseRunner {
  public:
@@ -139,8 +164,10 @@ class CaseRunner {
         }
         return v;
       }
-      if (x.error != client::TransportError::none)
-        return error_verdict(fmt::format("the target {}{}", client::describe(x.error), x.error_detail.empty() ? "" : ": " + x.error_detail));
+      if (x.error != client::TransportError::none) {
+        r.expectation = model::to_json(*expectation);
+        return unanswered_verdict(x, api_, deadline_);
+      }
       observed = {x.status, x.headers, x.body, std::nullopt};
       r.status = x.status;
       r.response_headers = headers_text(x.headers);
@@ -245,10 +272,37 @@ CaseResult CaseSession::run(const Case& c) {
   return impl_->runner->run(c);
 }
 
+bool flaky(const std::vector<VerdictKind>& repeats) noexcept {
+  return std::adjacent_find(repeats.begin(), repeats.end(), std::not_equal_to<>()) != repeats.end();
+}
+std::string flaky_text(const std::vector<VerdictKind>& repeats) {
+  std::map<VerdictKind, int> n;
+  for (const auto k : repeats) ++n[k];
+  std::string out;
+  for (const auto& [k, count] : n) out += fmt::format("{}{} {}", out.empty() ? "" : ", ", name(k), count);
+  return fmt::format("flaky over {} repetitions: {}", repeats.size(), out);
+}
+
+bool CaseResult::flaky() const noexcept { return runner::flaky(repeats); }
+bool PropertyResult::flaky() const noexcept { return runner::flaky(repeats); }
+
+bool blocks(const CaseResult& c, bool strict) noexcept {
+  return c.verdict.kind == VerdictKind::fail || c.verdict.kind == VerdictKind::error || c.flaky() ||
+         (strict && c.verdict.kind == VerdictKind::deviation);
+}
+
+bool RunResult::conformant(bool excuse_baseline) const {
+  return run_error.empty() && failed_properties() == 0 && std::none_of(cases.begin(), cases.end(), [&](const CaseResult& c) {
+           return blocks(c, strict()) && !(excuse_baseline && !c.baseline_reason.empty());
+         });
+}
+
 int RunResult::failed_properties() const {
-  int n = 0;
-  for (const auto& p : properties) n += p.ran && !p.passed ? 1 : 0;
-  return n;
+  return static_cast<int>(std::count_if(properties.begin(), properties.end(), [](const PropertyResult& p) { return p.blocks(); }));
+}
+
+int RunResult::flaky_cases() const {
+  return static_cast<int>(std::count_if(cases.begin(), cases.end(), [](const CaseResult& c) { return c.flaky(); }));
 }
 
 RunResult run_cases(const std::vector<Case>& cases, const RunOptions& o) {

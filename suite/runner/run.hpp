@@ -48,22 +48,54 @@ struct CaseResult {
   std::string response_body;          // at most 64 KiB
   double seconds = 0;
   std::string baseline_reason;        // set when a baseline entry excuses this verdict
+  std::vector<VerdictKind> repeats;   // with --repeat N: the verdict of each repetition, else empty
+
+  bool flaky() const noexcept;  // the repetitions did not all agree
+};
+
+// Verdicts of repetitions that do not all agree.
+bool flaky(const std::vector<VerdictKind>& repeats) noexcept;
+// "flaky over 3 repetitions: pass 2, fail 1".
+std::string flaky_text(const std::vector<VerdictKind>& repeats);
+
+// The one rule of what blocks conformance, a baseline aside: a fail, an
+// error, a flaky verdict, and under the strict profile a deviation.
+bool blocks(const CaseResult& c, bool strict) noexcept;
+
+// One distinct failure of a property: its signature (the clause and the
+// kind of what went wrong) and its own shrunk counterexample. A property goes
+// on past a failure with that signature set aside, so one run lists every
+// distinct failing clause (property/failure_ledger.hpp).
+struct PropertyFailure {
+  // Every clause the counterexample breaks that no earlier failure of the
+  // property had broken, the headline first (none when the harness failed).
+  std::vector<std::string> clauses;
+  VerdictKind kind = VerdictKind::fail;  // fail, error, or deviation (under the strict profile)
+  std::string summary;      // one line for a person
+  std::string detail;       // the minimal counterexample: case file(s), reproducer, replay line
 };
 
 // One property of the property phase (suite/property), as the writers render it.
 struct PropertyResult {
   std::string name;         // "property.differential", "property.stateful", "property.concurrency"
-  std::string clause;       // the clause it checks ("robust.no-server-error" for the differential
-                            // one; the failing case's first verdict clause when it fails)
-  bool passed = false;
-  bool ran = false;         // false: could not run (the reason is in `summary`)
-  int runs = 0;             // cases, sequences or rounds that passed before the end or the failure
+  std::string clause;       // the clause it checks; when it failed, the first failure's
+  // pass; fail (failures lists each distinct one); error (the harness could
+  // not run: it fails the run); not applicable (the target lacks a feature
+  // the property needs).
+  VerdictKind verdict = VerdictKind::error;
+  int runs = 0;             // cases, sequences or rounds that passed
   std::uint64_t seed = 0;
   std::string summary;      // one line for a person
-  std::string detail;       // the minimal counterexample: case file(s), reproducer, RapidCheck's reproduce line
+  std::vector<PropertyFailure> failures;  // in the order found
   std::vector<std::pair<std::string, int>> distribution;  // tags and how many runs had them
   std::uint64_t http_requests = 0;
   double seconds = 0;
+  std::vector<VerdictKind> repeats;  // with --repeat N: the verdict of each repetition, else empty
+
+  // The clause a failure is listed under: its first, or the property's own.
+  const std::string& clause_of(const PropertyFailure& f) const noexcept { return f.clauses.empty() ? clause : f.clauses.front(); }
+  bool blocks() const noexcept { return verdict == VerdictKind::fail || verdict == VerdictKind::error || flaky(); }
+  bool flaky() const noexcept;
 };
 
 struct RunResult {
@@ -83,7 +115,12 @@ struct RunResult {
   std::vector<PropertyResult> properties;  // the property phase, when it ran
 
   std::map<VerdictKind, int> counts() const;
-  int failed_properties() const;
+  int failed_properties() const;  // properties that block the gate: fail, error or flaky
+  int flaky_cases() const;
+  bool strict() const noexcept { return profile == "strict"; }
+  // The run happened, and nothing blocks it (blocks()); with `excuse_baseline`,
+  // cases a baseline entry excuses (CaseResult::baseline_reason) aside.
+  bool conformant(bool excuse_baseline = false) const;
 };
 
 // A connection to one target for running cases one at a time: the catalog,
@@ -106,6 +143,15 @@ class CaseSession {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The verdict on a request the target did not answer (x.error is not none).
+// A hang, a reset or bytes that are not HTTP while the target still answers
+// a harmless request sent right after (GET / without parameters) is the
+// target's choice: a fail of robust.no-server-error. A target that answers
+// nothing, or cannot be reached, or sends more than the client's limit, gets
+// an error: the run could not judge it.
+Verdict unanswered_verdict(const client::Exchange& x, client::HttpClient& api,
+                           std::chrono::steady_clock::time_point deadline);
 
 // Runs `cases` in order. Never throws for anything the target does.
 RunResult run_cases(const std::vector<Case>& cases, const RunOptions& options);

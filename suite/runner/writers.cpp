@@ -10,6 +10,7 @@
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <pugixml.hpp>
 
 #include "reference/model/catalog.hpp"
@@ -31,6 +32,18 @@ json::array strings(const std::vector<std::string>& v) {
   json::array a;
   for (const auto& s : v) a.emplace_back(s);
   return a;
+}
+
+json::array verdict_names(const std::vector<VerdictKind>& v) {
+  json::array a;
+  for (const auto k : v) a.emplace_back(name(k));
+  return a;
+}
+
+// One failure of a property, for JUnit and the terminal.
+std::string failure_text(const PropertyFailure& f) {
+  return fmt::format("[{}] {}: {}\n{}", name(f.kind), f.clauses.empty() ? "(harness)" : fmt::format("{}", fmt::join(f.clauses, ", ")),
+                     f.summary, f.detail);
 }
 
 std::string first_clause(const CaseResult& c) {
@@ -77,6 +90,7 @@ std::string results_json(const RunResult& r) {
         {"summary", valid_utf8(c.verdict.summary)},
         {"findings", std::move(findings)},
         {"seconds", c.seconds},
+        {"repeats", verdict_names(c.repeats)},
         {"reproducer", json::object{{"world_before", parsed_or_string(c.world_before)},
                                     {"requests", std::move(requests)},
                                     {"curl", valid_utf8(c.curl)}}},
@@ -91,9 +105,14 @@ std::string results_json(const RunResult& r) {
   for (const auto& p : r.properties) {
     json::object dist;
     for (const auto& [tag, n] : p.distribution) dist[tag] = n;
-    properties.push_back(json::object{{"name", p.name}, {"clause", p.clause}, {"ran", p.ran}, {"passed", p.passed},
+    json::array failures;
+    for (const auto& f : p.failures)
+      failures.push_back(json::object{{"clauses", strings(f.clauses)}, {"kind", name(f.kind)}, {"summary", valid_utf8(f.summary)},
+                                      {"detail", valid_utf8(f.detail)}});
+    properties.push_back(json::object{{"name", p.name}, {"clause", p.clause}, {"verdict", name(p.verdict)},
                                       {"runs", p.runs}, {"seed", p.seed}, {"summary", valid_utf8(p.summary)},
-                                      {"detail", valid_utf8(p.detail)}, {"distribution", std::move(dist)},
+                                      {"failures", std::move(failures)}, {"repeats", verdict_names(p.repeats)},
+                                      {"distribution", std::move(dist)},
                                       {"http_requests", p.http_requests}, {"seconds", p.seconds}});
   }
   json::object top{{"schema", "essconf-results/1"},
@@ -123,21 +142,32 @@ std::string junit_xml(const RunResult& r) {
   decl.append_attribute("version") = "1.0";
   decl.append_attribute("encoding") = "UTF-8";
   const auto counts = r.counts();
-  const bool strict = r.profile == "strict";
-  const int failures =
-      counts.at(VerdictKind::fail) + (strict ? counts.at(VerdictKind::deviation) : 0) + r.failed_properties();
+  const bool strict = r.strict();
+  // Testcases: the cases, and each property once per distinct failure (once when it did not fail).
+  std::size_t tests = r.cases.size();
+  int failures = 0, errors = counts.at(VerdictKind::error), skipped = counts.at(VerdictKind::not_applicable);
+  for (const auto& c : r.cases)
+    failures += c.verdict.kind == VerdictKind::fail || (strict && c.verdict.kind == VerdictKind::deviation) ||
+                (c.flaky() && c.verdict.kind != VerdictKind::error);
+  for (const auto& p : r.properties) {
+    tests += std::max<std::size_t>(1, p.failures.size());
+    for (const auto& f : p.failures) (f.kind == VerdictKind::error ? errors : failures) += 1;
+    failures += p.failures.empty() && p.flaky();
+    errors += p.failures.empty() && p.verdict == VerdictKind::error;
+    skipped += p.verdict == VerdictKind::not_applicable;
+  }
   auto suites = doc.append_child("testsuites");
   suites.append_attribute("name") = "essconf";
-  suites.append_attribute("tests") = static_cast<unsigned>(r.cases.size() + r.properties.size());
+  suites.append_attribute("tests") = static_cast<unsigned>(tests);
   suites.append_attribute("failures") = failures;
-  suites.append_attribute("errors") = counts.at(VerdictKind::error);
+  suites.append_attribute("errors") = errors;
   suites.append_attribute("time") = r.wall_seconds;
   auto suite = suites.append_child("testsuite");
   suite.append_attribute("name") = fmt::format("RemoveInstances conformance of {}", r.target).c_str();
-  suite.append_attribute("tests") = static_cast<unsigned>(r.cases.size() + r.properties.size());
+  suite.append_attribute("tests") = static_cast<unsigned>(tests);
   suite.append_attribute("failures") = failures;
-  suite.append_attribute("errors") = counts.at(VerdictKind::error);
-  suite.append_attribute("skipped") = counts.at(VerdictKind::not_applicable);
+  suite.append_attribute("errors") = errors;
+  suite.append_attribute("skipped") = skipped;
   suite.append_attribute("time") = r.wall_seconds;
   suite.append_attribute("timestamp") = r.started_at.c_str();
   auto props = suite.append_child("properties");
@@ -168,6 +198,14 @@ std::string junit_xml(const RunResult& r) {
           xml_text(fmt::format("known {} (baseline: {}): {}", name(c.verdict.kind), c.baseline_reason, c.verdict.summary)).c_str();
       continue;
     }
+    if (c.flaky() && c.verdict.kind != VerdictKind::error && c.verdict.kind != VerdictKind::fail &&
+        !(strict && c.verdict.kind == VerdictKind::deviation)) {
+      auto f = tc.append_child("failure");
+      f.append_attribute("message") = xml_text(flaky_text(c.repeats)).c_str();
+      f.append_attribute("type") = "flaky";
+      f.append_child(pugi::node_pcdata).set_value(detail.c_str());
+      continue;
+    }
     switch (c.verdict.kind) {
       case VerdictKind::fail:
       case VerdictKind::deviation:
@@ -194,21 +232,32 @@ std::string junit_xml(const RunResult& r) {
     }
   }
   for (const auto& p : r.properties) {
-    auto tc = suite.append_child("testcase");
-    tc.append_attribute("name") = p.name.c_str();
-    tc.append_attribute("classname") = p.clause.c_str();
-    tc.append_attribute("time") = p.seconds;
-    auto cp = tc.append_child("properties");
-    auto seed = cp.append_child("property");
-    seed.append_attribute("name") = "seed";
-    seed.append_attribute("value") = std::to_string(p.seed).c_str();
-    if (!p.ran) {
+    auto testcase = [&](const std::string& clause) {
+      auto tc = suite.append_child("testcase");
+      tc.append_attribute("name") = (p.name + (p.failures.size() > 1 ? " [" + clause + "]" : "")).c_str();
+      tc.append_attribute("classname") = clause.c_str();
+      tc.append_attribute("time") = p.seconds;
+      auto seed = tc.append_child("properties").append_child("property");
+      seed.append_attribute("name") = "seed";
+      seed.append_attribute("value") = std::to_string(p.seed).c_str();
+      return tc;
+    };
+    for (const auto& f : p.failures) {
+      auto e = testcase(p.clause_of(f)).append_child(f.kind == VerdictKind::error ? "error" : "failure");
+      e.append_attribute("message") = xml_text(f.summary).c_str();
+      e.append_attribute("type") = "property";
+      e.append_child(pugi::node_pcdata).set_value(xml_text(failure_text(f)).c_str());
+    }
+    if (!p.failures.empty()) continue;
+    auto tc = testcase(p.clause);
+    if (p.verdict == VerdictKind::not_applicable) {
       tc.append_child("skipped").append_attribute("message") = xml_text(p.summary).c_str();
-    } else if (!p.passed) {
+    } else if (p.verdict == VerdictKind::error) {
+      tc.append_child("error").append_attribute("message") = xml_text(p.summary).c_str();
+    } else if (p.flaky()) {
       auto f = tc.append_child("failure");
-      f.append_attribute("message") = xml_text(p.summary).c_str();
-      f.append_attribute("type") = "property";
-      f.append_child(pugi::node_pcdata).set_value(xml_text(p.detail).c_str());
+      f.append_attribute("message") = xml_text(flaky_text(p.repeats)).c_str();
+      f.append_attribute("type") = "flaky";
     }
   }
   std::ostringstream out;
@@ -220,12 +269,13 @@ std::string summary_line(const RunResult& r) {
   const auto n = r.counts();
   std::string props;
   if (!r.properties.empty()) {
-    const int passed = static_cast<int>(
-        std::count_if(r.properties.begin(), r.properties.end(), [](const PropertyResult& p) { return p.passed; }));
-    const int not_run = static_cast<int>(r.properties.size()) - passed - r.failed_properties();
-    props = fmt::format("; {} properties: {} passed, {} failed{}", r.properties.size(), passed, r.failed_properties(),
-                        not_run > 0 ? fmt::format(", {} not run", not_run) : "");
+    std::map<VerdictKind, int> p;
+    for (const auto& x : r.properties) ++p[x.verdict];
+    props = fmt::format("; {} properties: {} passed, {} failed", r.properties.size(), p[VerdictKind::pass], p[VerdictKind::fail]);
+    if (p[VerdictKind::error] > 0) props += fmt::format(", {} errors", p[VerdictKind::error]);
+    if (p[VerdictKind::not_applicable] > 0) props += fmt::format(", {} not applicable", p[VerdictKind::not_applicable]);
   }
+  if (const int flaky = r.flaky_cases(); flaky > 0) props += fmt::format("; {} flaky cases", flaky);
   return fmt::format("{} cases: {} passed, {} failed, {} deviations, {} not applicable, {} errors{}; {} HTTP requests in {:.2f} s",
                      r.cases.size(), n.at(VerdictKind::pass), n.at(VerdictKind::fail), n.at(VerdictKind::deviation),
                      n.at(VerdictKind::not_applicable), n.at(VerdictKind::error), props, r.http_requests, r.wall_seconds);
@@ -257,17 +307,19 @@ std::string terminal_report(const RunResult& r, bool colour) {
                        cell(VerdictKind::deviation), cell(VerdictKind::not_applicable), cell(VerdictKind::error));
   }
   for (const auto& c : r.cases) {
-    if (c.verdict.kind == VerdictKind::pass || c.verdict.kind == VerdictKind::not_applicable) continue;
+    if ((c.verdict.kind == VerdictKind::pass || c.verdict.kind == VerdictKind::not_applicable) && !c.flaky()) continue;
     const std::string known = c.baseline_reason.empty() ? "" : " [known: " + c.baseline_reason + "]";
     out += "\n" + paint(c.verdict.kind, fmt::format("{} {}", name(c.verdict.kind), c.id)) + known + "  (" + c.file +
            ")\n  " + c.verdict.summary + "\n";
+    if (c.flaky()) out += "  " + paint(VerdictKind::fail, flaky_text(c.repeats)) + "\n";
     if (!c.curl.empty()) out += "  reproduce: " + c.curl + "\n";
   }
   for (const auto& p : r.properties) {
-    const VerdictKind k = !p.ran ? VerdictKind::not_applicable : p.passed ? VerdictKind::pass : VerdictKind::fail;
-    out += "\n" + paint(k, fmt::format("{} {}", p.passed ? "pass" : p.ran ? "fail" : "not run", p.name)) +
+    out += "\n" + paint(p.verdict, fmt::format("{} {}", name(p.verdict), p.name)) +
            fmt::format(" (seed {}, {:.2f} s, {} HTTP requests): {}\n", p.seed, p.seconds, p.http_requests, p.summary);
-    if (!p.passed && !p.detail.empty()) out += p.detail + "\n";
+    if (p.flaky()) out += "  " + paint(VerdictKind::fail, flaky_text(p.repeats)) + "\n";
+    for (std::size_t i = 0; i < p.failures.size(); ++i)
+      out += fmt::format("\n  failure {} of {}: ", i + 1, p.failures.size()) + failure_text(p.failures[i]) + "\n";
   }
   return out + "\n" + summary_line(r) + "\n";
 }

@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <fmt/format.h>
 #include <pugixml.hpp>
 
 namespace essconf::runner {
@@ -50,15 +51,22 @@ RunResult sample() {
   CaseResult err = pass;
   err.id = "error.body.timeout";
   err.verdict = {VerdictKind::error, {}, {}, "the target timed out"};
-  r.cases = {pass, fail, na, err};
+  CaseResult flaky = pass;
+  flaky.id = "capacity.min-size.flaky";
+  flaky.verdict.kind = VerdictKind::fail;
+  flaky.repeats = {VerdictKind::pass, VerdictKind::fail, VerdictKind::pass};
+  r.cases = {pass, fail, na, err, flaky};
   PropertyResult prop;
   prop.name = "property.differential";
   prop.clause = "capacity.min-size";
-  prop.ran = true;
+  prop.verdict = VerdictKind::fail;
   prop.runs = 41;
   prop.seed = 7;
-  prop.summary = "after 41 passing cases, a generated case fails (shrunk)";
-  prop.detail = "Minimal case: {...}";
+  prop.summary = "2 distinct failures in 43 generated cases; the first: after 41 passing cases, a generated case fails";
+  prop.failures = {{{"capacity.min-size"}, VerdictKind::fail, "after 41 passing cases, a generated case fails (shrunk)",
+                    "Minimal case: {...}"},
+                   {{"response.request-id", "response.format.json"}, VerdictKind::fail, "after 41 passing cases, another fails (shrunk)",
+                    "Minimal case: {... no RequestId}"}};
   prop.distribution = {{"property.valid", 20}, {"property.near-valid", 21}};
   prop.http_requests = 200;
   prop.seconds = 0.25;
@@ -85,8 +93,10 @@ TEST(Writers, ResultsJsonIsGoldenAndValid) {
   const auto doc = boost::json::parse(json, ec);
   ASSERT_FALSE(ec) << ec.message();
   EXPECT_EQ(doc.at("schema").as_string(), "essconf-results/1");
-  EXPECT_EQ(doc.at("summary").at("fail").as_int64(), 1);
-  EXPECT_EQ(doc.at("properties").at(0).at("passed").as_bool(), false);
+  EXPECT_EQ(doc.at("summary").at("fail").as_int64(), 2);
+  EXPECT_EQ(doc.at("properties").at(0).at("verdict").as_string(), "fail");
+  EXPECT_EQ(doc.at("properties").at(0).at("failures").as_array().size(), 2u);
+  EXPECT_EQ(doc.at("cases").at(4).at("repeats").as_array().size(), 3u);
   compare_with_golden("results.json", json);
 }
 
@@ -98,25 +108,30 @@ TEST(Writers, JunitIsGoldenAndWellFormed) {
   EXPECT_EQ(xml.find("&#0"), std::string::npos);
   EXPECT_EQ(xml.find("&#1"), std::string::npos);
   const auto suite = doc.child("testsuites").child("testsuite");
-  EXPECT_STREQ(suite.attribute("failures").value(), "2") << "the failed case and the failed property";
+  EXPECT_STREQ(suite.attribute("failures").value(), "4") << "the failed case, the flaky one and each property failure";
   EXPECT_STREQ(suite.attribute("errors").value(), "1");
   EXPECT_STREQ(suite.attribute("skipped").value(), "1");
   const auto failed = suite.find_child_by_attribute("testcase", "name", "capacity.min-size.missed-by-one");
   EXPECT_STREQ(failed.attribute("classname").value(), "capacity.min-size");
   EXPECT_TRUE(failed.child("failure"));
-  const auto property = suite.find_child_by_attribute("testcase", "name", "property.differential");
-  EXPECT_STREQ(property.attribute("classname").value(), "capacity.min-size");
-  EXPECT_STREQ(property.child("failure").attribute("type").value(), "property");
+  // One testcase per distinct failure of a property, each under its clause.
+  for (const char* clause : {"capacity.min-size", "response.request-id"}) {
+    const auto property = suite.find_child_by_attribute("testcase", "name", fmt::format("property.differential [{}]", clause).c_str());
+    EXPECT_STREQ(property.attribute("classname").value(), clause);
+    EXPECT_STREQ(property.child("failure").attribute("type").value(), "property");
+  }
   compare_with_golden("junit.xml", xml);
 }
 
 TEST(Writers, TerminalSummaryLine) {
   EXPECT_EQ(summary_line(sample()),
-            "4 cases: 1 passed, 1 failed, 0 deviations, 1 not applicable, 1 errors; 1 properties: 0 passed, 1 failed; "
-            "12 HTTP requests in 0.50 s");
+            "5 cases: 1 passed, 2 failed, 0 deviations, 1 not applicable, 1 errors; 1 properties: 0 passed, 1 failed; "
+            "1 flaky cases; 12 HTTP requests in 0.50 s");
   const std::string plain = terminal_report(sample(), false);
   EXPECT_EQ(plain.find("\x1b["), std::string::npos) << "no colour unless asked";
   EXPECT_NE(plain.find("reproduce: curl"), std::string::npos);
+  EXPECT_NE(plain.find("failure 2 of 2: [fail] response.request-id"), std::string::npos) << plain;
+  EXPECT_NE(plain.find("flaky over 3 repetitions: pass 2, fail 1"), std::string::npos) << plain;
   EXPECT_NE(terminal_report(sample(), true).find("\x1b[31m"), std::string::npos);
 }
 
