@@ -278,6 +278,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     ++served_;
+    if (response.drop) return close();
     const bool close = response.close || !req.keep_alive();
     // A response to HEAD carries the length of the body it would have had,
     // and no body: a body here would be read as the next response.

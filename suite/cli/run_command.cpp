@@ -25,6 +25,7 @@
 #include "suite/cli/embedded_server.hpp"
 #include "suite/property/properties.hpp"
 #include "suite/runner/baseline.hpp"
+#include "suite/runner/repeat.hpp"
 #include "suite/runner/run.hpp"
 #include "suite/runner/writers.hpp"
 
@@ -58,6 +59,7 @@ struct RunCliOptions {
   int connect_timeout_ms = 3000;
   int request_timeout_ms = 10000;
   int run_timeout_s = 600;
+  int repeat = 1;
 };
 
 bool selected(const runner::Case& c, const std::vector<std::string>& filters) {
@@ -132,6 +134,33 @@ std::string per_target_file(const std::string& file, const std::string& label) {
   return file.substr(0, dot) + "-" + label + file.substr(dot);
 }
 
+// One repetition: the cases, then the property phase, against one target.
+// --run-timeout-s bounds it: the catalog, then each property in what is left.
+runner::RunResult run_once(const RunCliOptions& o, const runner::RunOptions& ro, const std::vector<runner::Case>& cases,
+                           bool property_phase) {
+  const auto run_deadline = std::chrono::steady_clock::now() + ro.run_timeout;
+  runner::RunResult result = runner::run_cases(cases, ro);
+  if (!property_phase || !result.run_error.empty()) return result;
+  // RapidCheck prints its global configuration when it starts; make it name
+  // this run's seed (the properties use --seed, not RapidCheck's own).
+  const std::string rc_params = fmt::format("seed={}", o.seed);
+  setenv("RC_PARAMS", rc_params.c_str(), /*overwrite=*/0);
+  // The property phase: generated cases, command sequences, concurrent calls.
+  property::PropertyOptions po;
+  po.run = ro;
+  po.differential_runs = o.property_runs;
+  po.stateful_runs = std::max(1, o.property_runs / 10);
+  po.concurrency_rounds = std::max(2, o.property_runs / 30);
+  for (auto* check : {&property::check_differential, &property::check_stateful, &property::check_concurrency_property}) {
+    po.run.run_timeout = std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                                    run_deadline - std::chrono::steady_clock::now()));
+    result.properties.push_back((*check)(po));
+    result.http_requests += result.properties.back().http_requests;
+    result.wall_seconds += result.properties.back().seconds;
+  }
+  return result;
+}
+
 // Runs the cases and the property phase against one target; prints its
 // report; writes its files. Returns the exit status of this target alone.
 int run_target(const RunCliOptions& o, const TargetSpec& spec, bool several, const std::vector<runner::Case>& cases,
@@ -171,30 +200,15 @@ int run_target(const RunCliOptions& o, const TargetSpec& spec, bool several, con
   ro.limits.request_timeout = std::chrono::milliseconds(o.request_timeout_ms);
   ro.run_timeout = std::chrono::seconds(o.run_timeout_s);
 
-  // --run-timeout-s bounds the whole run: the catalog, then each property in what is left.
-  const auto run_deadline = std::chrono::steady_clock::now() + ro.run_timeout;
-  runner::RunResult result = runner::run_cases(cases, ro);
+  // --repeat N: the same cases and properties N times, folded into one result with each verdict's stability.
+  std::vector<runner::RunResult> repetitions;
+  for (int i = 0; i < o.repeat; ++i) {
+    repetitions.push_back(run_once(o, ro, cases, property_phase));
+    if (!repetitions.back().run_error.empty()) break;
+  }
+  runner::RunResult result = runner::fold_repeats(std::move(repetitions));
   result.label = spec.label;
   result.shard = shard;
-  if (property_phase && result.run_error.empty()) {
-    // RapidCheck prints its global configuration when it starts; make it name
-    // this run's seed (the properties use --seed, not RapidCheck's own).
-    const std::string rc_params = fmt::format("seed={}", o.seed);
-    setenv("RC_PARAMS", rc_params.c_str(), /*overwrite=*/0);
-    // The property phase: generated cases, command sequences, concurrent calls.
-    property::PropertyOptions po;
-    po.run = ro;
-    po.differential_runs = o.property_runs;
-    po.stateful_runs = std::max(1, o.property_runs / 10);
-    po.concurrency_rounds = std::max(2, o.property_runs / 30);
-    for (auto* check : {&property::check_differential, &property::check_stateful, &property::check_concurrency_property}) {
-      po.run.run_timeout = std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                                      run_deadline - std::chrono::steady_clock::now()));
-      result.properties.push_back((*check)(po));
-      result.http_requests += result.properties.back().http_requests;
-      result.wall_seconds += result.properties.back().seconds;
-    }
-  }
   std::optional<runner::BaselineReport> known;
   if (baseline) known = runner::apply_baseline(result, *baseline, model::format_timestamp(std::time(nullptr)).substr(0, 10));
   if (several) std::cout << fmt::format("\n== target {} ==\n", spec.label);
@@ -335,7 +349,12 @@ void add_run_command(CLI::App& app, int& exit_status) {
   cmd->add_flag("--shuffle", o->shuffle, "Run the cases in an order drawn from --seed (verdicts must not change)");
   cmd->add_option("--connect-timeout-ms", o->connect_timeout_ms, "Connect timeout")->check(CLI::Range(1, 600000))->capture_default_str();
   cmd->add_option("--request-timeout-ms", o->request_timeout_ms, "Per-request timeout")->check(CLI::Range(1, 600000))->capture_default_str();
-  cmd->add_option("--run-timeout-s", o->run_timeout_s, "Whole-run time limit")->check(CLI::Range(1, 86400))->capture_default_str();
+  cmd->add_option("--repeat", o->repeat,
+                  "Run every case and property N times with the same seed and report each verdict's stability; "
+                  "a flaky one (verdicts that differ) fails the gate")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  cmd->add_option("--run-timeout-s", o->run_timeout_s, "Time limit of the run (of each repetition with --repeat)")->check(CLI::Range(1, 86400))->capture_default_str();
   cmd->callback([o, &exit_status] { exit_status = run(*o); });
 }
 

@@ -2,7 +2,9 @@
 # The property phase proves itself: every property passes against the
 # reference with at least 1,000 generated cases, and the property phase alone
 # (--skip-catalog) catches each self-test fault but those left to the catalog
-# (catalog_only below), racy-min-size through the linearizability check. Usage: run_properties_test.sh ESSCONF
+# (catalog_only below), racy-min-size through the linearizability check, and
+# each under the fault's own clause among the failures it lists (every
+# property goes on past its first counterexample), but those in `elsewhere`. Usage: run_properties_test.sh ESSCONF
 set -uo pipefail
 essconf=$1
 source "$(dirname "$0")/test_lib.sh"
@@ -25,6 +27,14 @@ catalog_only="sig-sort-joined-pairs sig-plus-for-space nonce-per-signature nonce
   nonce-cache-of-two instance-id-ignoring-case instance-id-trimmed xml-unescaped xml-double-escaped
   xml-lt-unescaped xml-entity-without-semicolon astral-dropped-group-id astral-dropped-instance-id"
 
+# Faults the property phase catches only under other clauses: the target's
+# own activity, ignored, shows as a history no order explains
+# (atomic.concurrent-min-size; the catalog names group.activity.none-in-progress);
+# the properties send each request once, so a random Throttling is a wrong
+# refusal under the rule the call met (the catalog's repeated cases name
+# robust.deterministic).
+elsewhere="own-activity-ignored flaky-throttling"
+
 while read -r fault clause _; do
   if [[ " $(echo $catalog_only) " == *" $fault "* ]]; then
     ok "$fault ($clause) is left to the catalog (cli.run-proves-itself)"
@@ -44,7 +54,7 @@ for p in json.load(open(sys.argv[1]))["properties"]:
   if [[ $rc == 1 && -n $failing ]]; then
     if [[ $fault == racy-min-size && $failing != *property.concurrency* ]]; then
       not_ok "$fault is caught by the linearizability check" "failing: $failing"
-    elif [[ " $failing" != *":$clause "* ]]; then
+    elif [[ " $failing" != *":$clause "* && " $elsewhere " != *" $fault "* ]]; then
       not_ok "$fault is caught by the property phase under its own clause $clause" "failing: $failing"
     else
       ok "$fault ($clause) is caught under its clause; every failure: $failing"

@@ -10,6 +10,7 @@
 #include "suite/selftest/fault_scenarios.hpp"
 #include "suite/selftest/faults.hpp"
 #include "reference/server/service.hpp"
+#include "suite/runner/run.hpp"
 
 namespace essconf::runner {
 namespace {
@@ -40,7 +41,9 @@ Judged judge(const model::World& world, const std::vector<wire::HttpRequest>& ca
     out.response = s.handle(calls[i]);
     if (e.reference.nonce_used) used.record(*e.reference.nonce_used, out.response.status / 100 == 2);
     if (i + 1 == calls.size())
-      out.verdict = check({e, before, false}, {out.response.status, out.response.headers, out.response.body, s.world()});
+      out.verdict = out.response.drop  // no answer, while the service answers other calls: the runner's rule
+                        ? unanswered_verdict({client::TransportError::reset, "closed without an answer"}, /*answers_others=*/true)
+                        : check({e, before, false}, {out.response.status, out.response.headers, out.response.body, s.world()});
   }
   return out;
 }

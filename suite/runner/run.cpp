@@ -41,11 +41,19 @@ bool still_answers(client::HttpClient& api, std::chrono::steady_clock::time_poin
 
 }  // namespace
 
+namespace {
+bool answerable(client::TransportError e) {
+  return e == client::TransportError::timeout || e == client::TransportError::reset || e == client::TransportError::not_http;
+}
+}  // namespace
+
 Verdict unanswered_verdict(const client::Exchange& x, client::HttpClient& api, std::chrono::steady_clock::time_point deadline) {
+  return unanswered_verdict(x, answerable(x.error) && still_answers(api, deadline));
+}
+
+Verdict unanswered_verdict(const client::Exchange& x, bool answers_others) {
   const std::string what = fmt::format("the target {}{}", client::describe(x.error), x.error_detail.empty() ? "" : ": " + x.error_detail);
-  const bool answerable = x.error == client::TransportError::timeout || x.error == client::TransportError::reset ||
-                          x.error == client::TransportError::not_http;
-  if (!answerable || !still_answers(api, deadline)) return error_verdict(what);
+  if (!answerable(x.error) || !answers_others) return error_verdict(what);
   Verdict v;
   v.kind = VerdictKind::fail;
   v.clauses = {std::string(model::clause::kNoServerError)};

@@ -152,6 +152,8 @@ class CaseSession {
 // an error: the run could not judge it.
 Verdict unanswered_verdict(const client::Exchange& x, client::HttpClient& api,
                            std::chrono::steady_clock::time_point deadline);
+// The same, once it is known whether the target answers other requests.
+Verdict unanswered_verdict(const client::Exchange& x, bool answers_others);
 
 // Runs `cases` in order. Never throws for anything the target does.
 RunResult run_cases(const std::vector<Case>& cases, const RunOptions& options);

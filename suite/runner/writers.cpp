@@ -275,7 +275,12 @@ std::string summary_line(const RunResult& r) {
     if (p[VerdictKind::error] > 0) props += fmt::format(", {} errors", p[VerdictKind::error]);
     if (p[VerdictKind::not_applicable] > 0) props += fmt::format(", {} not applicable", p[VerdictKind::not_applicable]);
   }
-  if (const int flaky = r.flaky_cases(); flaky > 0) props += fmt::format("; {} flaky cases", flaky);
+  std::size_t repetitions = 0;
+  for (const auto& c : r.cases) repetitions = std::max(repetitions, c.repeats.size());
+  for (const auto& p : r.properties) repetitions = std::max(repetitions, p.repeats.size());
+  if (repetitions > 1)
+    props += fmt::format("; {} repetitions: {} flaky cases, {} flaky properties", repetitions, r.flaky_cases(),
+                         std::count_if(r.properties.begin(), r.properties.end(), [](const PropertyResult& p) { return p.flaky(); }));
   return fmt::format("{} cases: {} passed, {} failed, {} deviations, {} not applicable, {} errors{}; {} HTTP requests in {:.2f} s",
                      r.cases.size(), n.at(VerdictKind::pass), n.at(VerdictKind::fail), n.at(VerdictKind::deviation),
                      n.at(VerdictKind::not_applicable), n.at(VerdictKind::error), props, r.http_requests, r.wall_seconds);

@@ -126,7 +126,7 @@ TEST(Writers, JunitIsGoldenAndWellFormed) {
 TEST(Writers, TerminalSummaryLine) {
   EXPECT_EQ(summary_line(sample()),
             "5 cases: 1 passed, 2 failed, 0 deviations, 1 not applicable, 1 errors; 1 properties: 0 passed, 1 failed; "
-            "1 flaky cases; 12 HTTP requests in 0.50 s");
+            "3 repetitions: 1 flaky cases, 0 flaky properties; 12 HTTP requests in 0.50 s");
   const std::string plain = terminal_report(sample(), false);
   EXPECT_EQ(plain.find("\x1b["), std::string::npos) << "no colour unless asked";
   EXPECT_NE(plain.find("reproduce: curl"), std::string::npos);

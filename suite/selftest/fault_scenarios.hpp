@@ -80,6 +80,7 @@ inline std::vector<FaultScenario> fault_scenarios() {
       {"error-without-code", keep, {Req().ids({"i-free"})}},
       {"partial-removal", keep, {Req().ids({"i-auto1", "i-free"})}},
       {"group-not-found-500", keep, {Req().set("ScalingGroupId", "asg-nope")}},
+      {"reset-on-unknown-group", keep, {Req().set("ScalingGroupId", "asg-nope")}},
       {"flaky-throttling", [](model::World& w) { w.group("asg-main")->min_size = 0; },
        {Req().ids({"i-nope"}), Req().ids({"i-nope"}), Req().ids({"i-nope"})}},
       {"post-form-ignored", keep, {Req().form()}},

@@ -225,6 +225,8 @@ const std::vector<FaultInfo>& fault_catalog() {
       {Fault::astral_high_surrogate_only, "astral-high-surrogate-only", clause::kInstanceNotFound, "writes a character outside the BMP in JSON as its high surrogate escape alone"},
       {Fault::activity_id_from_history, "activity-id-from-history", clause::kActivityTrackable, "answers with the id of the group's latest earlier activity, not the new one"},
       {Fault::astral_replaced_in_ids, "astral-replaced-in-ids", clause::kInstanceNotFound, "reads InstanceId.N as UCS-2: a character outside the BMP becomes U+FFFD"},
+      {Fault::reset_on_unknown_group, "reset-on-unknown-group", clause::kNoServerError,
+       "closes the connection without an answer on an unknown group, as a handler that crashes does"},
   };
   return catalog;
 }
@@ -490,7 +492,8 @@ void FaultHook::before_render(server::RenderFields& f, const model::Decision&, c
   }
 }
 
-void FaultHook::on_response(server::HttpResponse& r, const model::Decision&) const {
+void FaultHook::on_response(server::HttpResponse& r, const model::Decision& d) const {
+  if (has(Fault::reset_on_unknown_group) && d.code == "InvalidScalingGroupId.NotFound") r.drop = true;
   if (!r.body.empty() && r.body.front() == '<') {
     if (has(Fault::xml_unescaped))
       for (auto [from, to] : {std::pair{"&quot;", "\""}, {"&apos;", "'"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}})

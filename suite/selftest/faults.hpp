@@ -98,6 +98,7 @@ enum class Fault {
   astral_high_surrogate_only,
   activity_id_from_history,
   astral_replaced_in_ids,
+  reset_on_unknown_group,
   count_  // not a fault
 };
 

@@ -30,6 +30,7 @@ const auto scenarios = testing::fault_scenarios;
 
 // What a client sees of one call, with generated ids reduced to their presence.
 struct Observation {
+  bool answered;  // false: the connection closes without an answer
   int status;
   std::string content_type;
   std::map<std::string, std::string> fields;
@@ -61,7 +62,7 @@ Observation observe(const model::World& world, FaultSet faults, const std::vecto
                                      [&](const model::Activity& a) { return a.id == *id; });
     body.fields["ScalingActivityId"] = earlier ? "<names an earlier activity>" : tracked ? "<names an activity>" : "<names nothing>";
   }
-  return {last.status, std::string(last.header("Content-Type")), body.fields, without_activity_ids(after)};
+  return {!last.drop, last.status, std::string(last.header("Content-Type")), body.fields, without_activity_ids(after)};
 }
 
 TEST(Faults, EveryFaultHasAScenarioAndAKnownClause) {
