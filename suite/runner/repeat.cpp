@@ -10,6 +10,7 @@ namespace {
 template <class Item, class VerdictOf>
 void fold_item(Item& kept, const std::vector<const Item*>& seen, VerdictOf verdict_of) {
   std::vector<VerdictKind> repeats;
+  repeats.reserve(seen.size());
   const Item* worst = &kept;
   for (const Item* item : seen) {
     const VerdictKind k = item ? verdict_of(*item) : VerdictKind::error;
@@ -51,11 +52,13 @@ RunResult fold_repeats(std::vector<RunResult> runs) {
   }
   for (auto& c : out.cases) {
     std::vector<const CaseResult*> seen;
+    seen.reserve(runs.size());
     for (const auto& r : runs) seen.push_back(find_named(r.cases, c.id, &CaseResult::id));
     fold_item(c, seen, [](const CaseResult& x) { return x.verdict.kind; });
   }
   for (auto& p : out.properties) {
     std::vector<const PropertyResult*> seen;
+    seen.reserve(runs.size());
     for (const auto& r : runs) seen.push_back(find_named(r.properties, p.name, &PropertyResult::name));
     fold_item(p, seen, [](const PropertyResult& x) { return x.verdict; });
   }
