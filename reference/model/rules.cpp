@@ -186,11 +186,23 @@ void auth_rules(const World& w, const wire::HttpRequest& req, const wire::ParamL
                              {"InvalidSignatureVersion", "InvalidParameter", "SignatureDoesNotMatch"},
                              fmt::format("SignatureVersion \"{}\" is not 1.0", *v)));
   if (const auto* ts = find(p, "Timestamp")) {
-    if (auto t = parse_timestamp(*ts); !t) {
-      out.push_back(convention(clause::kTimestamp, 400, "InvalidTimeStamp.Format",
-                               "Specified time stamp or date value is not well formatted.",
-                               {"InvalidTimeStamp.Format", "IllegalTimestamp", "InvalidParameter"},
-                               fmt::format("Timestamp \"{}\" is not YYYY-MM-DDThh:mm:ssZ", *ts)));
+    auto bad_format = [](std::string why) {
+      return convention(clause::kTimestamp, 400, "InvalidTimeStamp.Format",
+                        "Specified time stamp or date value is not well formatted.",
+                        {"InvalidTimeStamp.Format", "IllegalTimestamp", "InvalidParameter"}, std::move(why));
+    };
+    auto t = parse_timestamp(*ts);
+    if (!t && (t = parse_fractional_timestamp(*ts))) {
+      // Fractional seconds: what official clients send (aliyun-sdk). The
+      // documentation shows none; the reference accepts them, and refusing
+      // them as a bad format is another reading (rpc.timestamp, ledger).
+      Violation v = bad_format(fmt::format("Timestamp \"{}\" has fractional seconds; the documented shape is YYYY-MM-DDThh:mm:ssZ", *ts));
+      v.reference_rejects = false;
+      v.proceed = Proceed::pass;
+      out.push_back(std::move(v));
+    }
+    if (!t) {
+      out.push_back(bad_format(fmt::format("Timestamp \"{}\" is not YYYY-MM-DDThh:mm:ssZ", *ts)));
     } else {
       const auto skew = *t > ctx.now ? *t - ctx.now : ctx.now - *t;
       // Within the caller's uncertainty about the target's clock, both answers pass.

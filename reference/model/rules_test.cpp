@@ -488,3 +488,27 @@ TEST(Purity, SameInputSameExpectation) {
 
 }  // namespace
 }  // namespace essconf::model
+
+namespace essconf::model {
+namespace {
+
+// rpc.timestamp: fractional seconds, as aliyun-sdk sends them. The reference
+// accepts them; a refusal as a bad format is another reading (docs/ambiguities.md).
+TEST(Timestamps, FractionalSecondsAreAcceptedAndTheirRefusalIsAReading) {
+  const World w = signature_world();
+  const auto ctx = testing::context();
+  std::string ts = format_timestamp(testing::kNow);
+  ts.insert(ts.size() - 1, ".459");
+  const auto request = testing::Req().sign_at("LTAI-good", "s3cr3t", "n-frac", ts).build();
+  const Expectation spec = expect(w, request, Profile::spec, ctx);
+  EXPECT_TRUE(spec.reference.success) << "the reference accepts what official clients send";
+  EXPECT_EQ(spec.grade_error(400, "InvalidTimeStamp.Format", "not well formatted"), Grade::pass);
+  EXPECT_EQ(expect(w, request, Profile::strict, ctx).grade_error(400, "InvalidTimeStamp.Format", "x"), Grade::deviation);
+  // The window still applies to the whole seconds.
+  std::string old = format_timestamp(testing::kNow - 3600);
+  old.insert(old.size() - 1, ".459");
+  EXPECT_FALSE(expect(w, testing::Req().sign_at("LTAI-good", "s3cr3t", "n-old", old).build(), Profile::spec, ctx).reference.success);
+}
+
+}  // namespace
+}  // namespace essconf::model

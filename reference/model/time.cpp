@@ -33,6 +33,15 @@ std::optional<std::int64_t> parse_timestamp(std::string_view s) noexcept {
   return static_cast<std::int64_t>(days) * 86400 + h * 3600 + mi * 60 + se;
 }
 
+std::optional<std::int64_t> parse_fractional_timestamp(std::string_view s) noexcept {
+  if (s.size() < 22 || s.size() > 30 || s[19] != '.' || s.back() != 'Z') return std::nullopt;
+  for (std::size_t i = 20; i + 1 < s.size(); ++i)
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+  std::string whole(s.substr(0, 19));
+  whole += 'Z';
+  return parse_timestamp(whole);
+}
+
 std::string format_timestamp(std::int64_t t) {
   using namespace std::chrono;
   const auto days = static_cast<int>(t >= 0 ? t / 86400 : (t - 86399) / 86400);

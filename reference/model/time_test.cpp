@@ -19,6 +19,17 @@ TEST(Timestamp, RejectsEveryOtherShape) {
     EXPECT_FALSE(parse_timestamp(bad)) << bad;
 }
 
+TEST(Timestamp, FractionalSecondsParseOnlyThroughTheirOwnFunction) {
+  EXPECT_EQ(parse_fractional_timestamp("2016-02-23T12:46:24.459Z"), 1456231584);
+  EXPECT_EQ(parse_fractional_timestamp("2016-02-23T12:46:24.1Z"), 1456231584);
+  EXPECT_EQ(parse_fractional_timestamp("2016-02-23T12:46:24.123456789Z"), 1456231584);
+  EXPECT_FALSE(parse_timestamp("2016-02-23T12:46:24.459Z")) << "the documented shape has no fraction";
+  for (const char* bad : {"2016-02-23T12:46:24Z", "2016-02-23T12:46:24.Z", "2016-02-23T12:46:24.1234567890Z",
+                          "2016-02-23T12:46:24.45aZ", "2016-02-23T12:46:24,459Z", "2016-02-23T12:46:60.000Z",
+                          "2016-02-23T12:46:24.459"})
+    EXPECT_FALSE(parse_fractional_timestamp(bad)) << bad;
+}
+
 TEST(Timestamp, FormatRoundTrips) {
   for (std::int64_t t : {0LL, 1456231584LL, 1709251199LL, 4102444800LL})
     EXPECT_EQ(parse_timestamp(format_timestamp(t)), t) << format_timestamp(t);

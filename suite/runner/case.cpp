@@ -111,7 +111,7 @@ std::optional<E> one_of(Fields& f, std::string_view key, std::initializer_list<s
 
 std::optional<SignSpec> read_sign(const json::value& v, const std::string& path, std::string& error) {
   Fields f(v, path + ".sign",
-           {"access_key_id", "access_key_secret", "timestamp_offset", "timestamp", "nonce", "signature",
+           {"access_key_id", "access_key_secret", "timestamp_offset", "timestamp", "timestamp_fraction", "nonce", "signature",
             "signature_method", "signature_version", "omit"},
            error);
   SignSpec s;
@@ -119,6 +119,9 @@ std::optional<SignSpec> read_sign(const json::value& v, const std::string& path,
   s.access_key_secret = f.string("access_key_secret", true).value_or("");
   s.timestamp_offset = f.integer("timestamp_offset").value_or(0);
   s.timestamp = f.string("timestamp", false);
+  s.timestamp_fraction = f.string("timestamp_fraction", false).value_or("");
+  if (s.timestamp_fraction.size() > 9 || s.timestamp_fraction.find_first_not_of("0123456789") != std::string::npos)
+    f.fail(f.at("timestamp_fraction"), "expected 1 to 9 digits");
   s.nonce = f.string("nonce", false);
   s.signature = one_of<SignatureMode>(f, "signature",
                                       {{"valid", SignatureMode::valid}, {"corrupt", SignatureMode::corrupt},
@@ -290,6 +293,7 @@ json::object request_json(const RequestSpec& r) {
                     {"signature", s.signature == SignatureMode::valid ? "valid" : s.signature == SignatureMode::corrupt ? "corrupt" : "omit"},
                     {"signature_method", s.signature_method}, {"signature_version", s.signature_version}};
     if (s.timestamp) so["timestamp"] = *s.timestamp;
+    if (!s.timestamp_fraction.empty()) so["timestamp_fraction"] = s.timestamp_fraction;
     if (s.nonce) so["nonce"] = *s.nonce;
     if (!s.omit.empty()) {
       json::array om;
@@ -332,7 +336,9 @@ wire::HttpRequest build_request(const RequestSpec& spec, std::int64_t now, const
     add("SignatureMethod", s.signature_method);
     add("SignatureVersion", s.signature_version);
     add("SignatureNonce", s.nonce.value_or(fresh_nonce));
-    add("Timestamp", s.timestamp.value_or(model::format_timestamp(now + s.timestamp_offset)));
+    std::string timestamp = model::format_timestamp(now + s.timestamp_offset);
+    if (!s.timestamp_fraction.empty()) timestamp.insert(timestamp.size() - 1, "." + s.timestamp_fraction);
+    add("Timestamp", s.timestamp.value_or(timestamp));
     // Sign what is sent: the decoded pairs of the query and the body together.
     std::vector<wire::Pair> signed_pairs = params;
     if (!spec.raw.empty())

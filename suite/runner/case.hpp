@@ -27,6 +27,7 @@ struct SignSpec {
   std::string access_key_secret;
   std::int64_t timestamp_offset = 0;     // seconds added to the runner's clock
   std::optional<std::string> timestamp;  // a literal Timestamp instead (bad formats)
+  std::string timestamp_fraction;        // digits of fractional seconds ("459": ...:07.459Z, as aliyun-sdk sends)
   std::optional<std::string> nonce;      // default: a fresh random nonce per send
   SignatureMode signature = SignatureMode::valid;
   std::string signature_method = "HMAC-SHA1";
