@@ -4,6 +4,8 @@
 #include <memory>
 #include <regex>
 
+#include <tuple>
+
 #include <fmt/format.h>
 
 #include "suite/cli/commands.hpp"
@@ -62,7 +64,18 @@ int fuzz(const FuzzOptions& o) {
     std::cerr << fmt::format("essconf fuzz: --time \"{}\": expected a duration such as 90s, 15m or 2h\n", o.time);
     return 2;
   }
-  if (!fuzzing::campaign_available()) return fuzzing::run_campaign({});
+  if (!fuzzing::campaign_available()) {
+    // This build has no libFuzzer: the one command that builds the one that has it and runs this campaign.
+    std::string command = "scripts/fuzz --target " + (o.target.empty() ? std::string("URL") : o.target) + " --time " + o.time;
+    if (o.jobs != 1) command += fmt::format(" --jobs {}", o.jobs);
+    for (const auto& [flag, value, fallback] : {std::tuple{"--corpus", o.corpus, "fuzz-corpus"},
+                                                {"--findings", o.findings, "fuzz-findings"}, {"--profile", o.profile, "spec"}})
+      if (value != fallback) command += fmt::format(" {} {}", flag, value);
+    if (o.seed != 1) command += fmt::format(" --seed {}", o.seed);
+    std::cerr << "essconf fuzz: this essconf was built without libFuzzer. Run the campaign with:\n  " << command
+              << "\n(it builds the fuzz preset when needed, then runs its essconf fuzz)\n";
+    return 2;
+  }
   Target t = resolve_target(o.target, "fuzz");
   if (!t.url) return 2;
   fuzzing::CampaignOptions c;

@@ -100,8 +100,8 @@ int run_campaign(const CampaignOptions& o) {
 #ifndef ESSCONF_LIBFUZZER
   (void)o;
   std::fprintf(stderr,
-               "essconf fuzz: this essconf was built without libFuzzer; build the fuzz preset "
-               "(cmake --preset fuzz && cmake --build --preset fuzz) and run build/fuzz/suite/essconf fuzz\n");
+               "essconf fuzz: this essconf was built without libFuzzer; run the campaign with "
+               "scripts/fuzz --target URL --time 60s (it builds the fuzz preset when needed)\n");
   return 2;
 #else
   namespace fs = std::filesystem;
