@@ -8,12 +8,14 @@
 #include <algorithm>
 #include <charconv>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
 #include "reference/model/clause_ids.hpp"
 #include "reference/model/model.hpp"
 #include "reference/wire/signature.hpp"
+#include "reference/wire/signature_v3.hpp"
 
 namespace essconf::model::rules {
 namespace {
@@ -157,24 +159,69 @@ bool routing_rules(const ParamMap& p, std::vector<Violation>& out) {
 
 // ---- authentication and authorization (Auth.Mode Signature) -----------------
 
-void auth_rules(const World& w, const wire::HttpRequest& req, const wire::ParamList& sent, const ParamMap& p,
-                const Context& ctx, std::vector<Violation>& out, std::optional<NonceUse>& nonce_used) {
-  if (w.auth.mode != AuthMode::signature) return;
-  const std::vector<std::string> missing_codes{"MissingParameter", "IncompleteSignature", "InvalidParameter",
-                                               "MissingSignature", "MissingAccessKeyId", "MissingSignatureNonce",
-                                               "MissingTimestamp", "IllegalTimestamp", "MissingSignatureMethod",
-                                               "MissingSignatureVersion"};
-  struct Required {
-    std::string_view name;
-    std::string_view clause;
+const std::vector<std::string>& missing_codes() {
+  static const std::vector<std::string> codes{"MissingParameter", "IncompleteSignature", "InvalidParameter",
+                                              "MissingSignature", "MissingAccessKeyId", "MissingSignatureNonce",
+                                              "MissingTimestamp", "IllegalTimestamp", "MissingSignatureMethod",
+                                              "MissingSignatureVersion"};
+  return codes;
+}
+
+Violation missing_credential(std::string_view clause, std::string_view name, std::string why) {
+  return convention(clause, 400, "MissingParameter", missing_parameter_message(name), missing_codes(), std::move(why));
+}
+
+void timestamp_rules(const std::string& ts, const Context& ctx, std::vector<Violation>& out) {
+  auto bad_format = [](std::string why) {
+    return convention(clause::kTimestamp, 400, "InvalidTimeStamp.Format",
+                      "Specified time stamp or date value is not well formatted.",
+                      {"InvalidTimeStamp.Format", "IllegalTimestamp", "InvalidParameter"}, std::move(why));
   };
-  for (auto [name, cl] : {Required{"AccessKeyId", clause::kSignature}, Required{"Signature", clause::kSignature},
-                          Required{"SignatureMethod", clause::kSignature},
-                          Required{"SignatureVersion", clause::kSignature},
-                          Required{"SignatureNonce", clause::kNonce}, Required{"Timestamp", clause::kTimestamp}}) {
+  auto t = parse_timestamp(ts);
+  if (!t && (t = parse_fractional_timestamp(ts))) {
+    // Fractional seconds: what official clients send (aliyun-sdk). The
+    // documentation shows none; the reference accepts them, and refusing
+    // them as a bad format is another reading (rpc.timestamp, ledger).
+    Violation v = bad_format(fmt::format("Timestamp \"{}\" has fractional seconds; the documented shape is YYYY-MM-DDThh:mm:ssZ", ts));
+    v.reference_rejects = false;
+    v.proceed = Proceed::pass;
+    out.push_back(std::move(v));
+  }
+  if (!t) {
+    out.push_back(bad_format(fmt::format("Timestamp \"{}\" is not YYYY-MM-DDThh:mm:ssZ", ts)));
+    return;
+  }
+  const auto skew = *t > ctx.now ? *t - ctx.now : ctx.now - *t;
+  // Within the caller's uncertainty about the target's clock, both answers pass.
+  if (skew > kTimestampWindow - ctx.clock_tolerance) {
+    Violation v = convention(clause::kTimestamp, 400, "InvalidTimeStamp.Expired",
+                             "Specified time stamp or date value is expired.",
+                             {"InvalidTimeStamp.Expired", "IllegalTimestamp", "InvalidTimeStamp"},
+                             fmt::format("Timestamp is {} s away from the target's clock (window {} s)", skew,
+                                         kTimestampWindow));
+    v.reference_rejects = skew > kTimestampWindow;
+    if (skew <= kTimestampWindow + ctx.clock_tolerance) v.proceed = Proceed::pass;
+    out.push_back(std::move(v));
+  }
+}
+
+// What a signed request presents, whichever signature version carries it;
+// nullptr where it is missing.
+struct Credentials {
+  const std::string* key_id = nullptr;
+  const std::string* nonce = nullptr;
+  const std::string* timestamp = nullptr;
+  const std::string* signature = nullptr;
+};
+
+// V1 (SignatureVersion 1.0, HMAC-SHA1): the credentials are parameters.
+Credentials v1_credentials(const ParamMap& p, std::vector<Violation>& out) {
+  for (auto [name, cl] : {std::pair{"AccessKeyId", clause::kSignature}, std::pair{"Signature", clause::kSignature},
+                          std::pair{"SignatureMethod", clause::kSignature},
+                          std::pair{"SignatureVersion", clause::kSignature},
+                          std::pair{"SignatureNonce", clause::kNonce}, std::pair{"Timestamp", clause::kTimestamp}}) {
     if (find(p, name) == nullptr)
-      out.push_back(convention(cl, 400, "MissingParameter", missing_parameter_message(name), missing_codes,
-                               fmt::format("{} is missing from a request to a target that requires signatures", name)));
+      out.push_back(missing_credential(cl, name, fmt::format("{} is missing from a request to a target that requires signatures", name)));
   }
   if (const auto* m = find(p, "SignatureMethod"); m != nullptr && *m != "HMAC-SHA1")
     out.push_back(convention(clause::kSignature, 400, "InvalidSignatureMethod", "Specified signature method is not valid.",
@@ -185,87 +232,98 @@ void auth_rules(const World& w, const wire::HttpRequest& req, const wire::ParamL
                              "Specified signature version is not valid.",
                              {"InvalidSignatureVersion", "InvalidParameter", "SignatureDoesNotMatch"},
                              fmt::format("SignatureVersion \"{}\" is not 1.0", *v)));
-  if (const auto* ts = find(p, "Timestamp")) {
-    auto bad_format = [](std::string why) {
-      return convention(clause::kTimestamp, 400, "InvalidTimeStamp.Format",
-                        "Specified time stamp or date value is not well formatted.",
-                        {"InvalidTimeStamp.Format", "IllegalTimestamp", "InvalidParameter"}, std::move(why));
-    };
-    auto t = parse_timestamp(*ts);
-    if (!t && (t = parse_fractional_timestamp(*ts))) {
-      // Fractional seconds: what official clients send (aliyun-sdk). The
-      // documentation shows none; the reference accepts them, and refusing
-      // them as a bad format is another reading (rpc.timestamp, ledger).
-      Violation v = bad_format(fmt::format("Timestamp \"{}\" has fractional seconds; the documented shape is YYYY-MM-DDThh:mm:ssZ", *ts));
-      v.reference_rejects = false;
-      v.proceed = Proceed::pass;
-      out.push_back(std::move(v));
-    }
-    if (!t) {
-      out.push_back(bad_format(fmt::format("Timestamp \"{}\" is not YYYY-MM-DDThh:mm:ssZ", *ts)));
-    } else {
-      const auto skew = *t > ctx.now ? *t - ctx.now : ctx.now - *t;
-      // Within the caller's uncertainty about the target's clock, both answers pass.
-      if (skew > kTimestampWindow - ctx.clock_tolerance) {
-        Violation v = convention(clause::kTimestamp, 400, "InvalidTimeStamp.Expired",
-                                 "Specified time stamp or date value is expired.",
-                                 {"InvalidTimeStamp.Expired", "IllegalTimestamp", "InvalidTimeStamp"},
-                                 fmt::format("Timestamp is {} s away from the target's clock (window {} s)", skew,
-                                             kTimestampWindow));
-        v.reference_rejects = skew > kTimestampWindow;
-        if (skew <= kTimestampWindow + ctx.clock_tolerance) v.proceed = Proceed::pass;
-        out.push_back(std::move(v));
-      }
-    }
+  return {find(p, "AccessKeyId"), find(p, "SignatureNonce"), find(p, "Timestamp"), find(p, "Signature")};
+}
+
+// V3 (ACS3-HMAC-SHA256): the credentials are headers; the ParamMap holds
+// them under the V1 names (with_acs3_headers) for the shared rules.
+Credentials v3_credentials(const ParamMap& p, std::vector<Violation>& out) {
+  for (auto [name, header, cl] :
+       {std::tuple{"AccessKeyId", "Authorization Credential", clause::kSignature},
+        std::tuple{"Signature", "Authorization Signature", clause::kSignature},
+        std::tuple{"SignatureNonce", "x-acs-signature-nonce", clause::kNonce},
+        std::tuple{"Timestamp", "x-acs-date", clause::kTimestamp}}) {
+    const auto* value = find(p, name);
+    if (value == nullptr || value->empty())
+      out.push_back(missing_credential(cl, header, fmt::format("an ACS3-HMAC-SHA256 request without {}", header)));
   }
-  const auto* key_id = find(p, "AccessKeyId");
-  const AccessKey* key = key_id != nullptr ? w.access_key(*key_id) : nullptr;
-  if (key_id != nullptr && key == nullptr) {
-    Violation v = convention(clause::kSignature, 400, "InvalidAccessKeyId.NotFound",
-                             "Specified access key is not found.",
+  auto present = [&](std::string_view name) {
+    const auto* v = find(p, name);
+    return v != nullptr && !v->empty() ? v : nullptr;
+  };
+  return {present("AccessKeyId"), present("SignatureNonce"), present("Timestamp"), present("Signature")};
+}
+
+void auth_rules(const World& w, const wire::HttpRequest& req, const wire::ParamList& sent, const ParamMap& p,
+                const Context& ctx, std::vector<Violation>& out, std::optional<NonceUse>& nonce_used) {
+  if (w.auth.mode != AuthMode::signature) return;
+  const auto acs3 = wire::parse_acs3_authorization(req.header("Authorization"));
+  const Credentials c = acs3 ? v3_credentials(p, out) : v1_credentials(p, out);
+  if (c.timestamp != nullptr) timestamp_rules(*c.timestamp, ctx, out);
+  const AccessKey* key = c.key_id != nullptr ? w.access_key(*c.key_id) : nullptr;
+  if (c.key_id != nullptr && key == nullptr)
+    out.push_back(convention(clause::kSignature, 400, "InvalidAccessKeyId.NotFound", "Specified access key is not found.",
                              {"InvalidAccessKeyId.NotFound", "InvalidAccessKeyId"},
-                             fmt::format("AccessKeyId \"{}\" is not a key of the World", *key_id));
-    out.push_back(std::move(v));
-  }
-  const auto* signature = find(p, "Signature");
+                             fmt::format("AccessKeyId \"{}\" is not a key of the World", *c.key_id)));
   bool verified = false;
-  if (key != nullptr && signature != nullptr) {
-    std::vector<wire::Pair> pairs;
-    for (const auto& prm : sent.params)
-      if (prm.name != "Signature") pairs.emplace_back(prm.name, prm.value);
-    verified = wire::verify_v1(req.method, pairs, key->secret, *signature);
-    if (!verified) {
+  if (key != nullptr && c.signature != nullptr) {
+    std::string to_sign;
+    if (acs3) {
+      std::vector<wire::Pair> query;
+      for (auto& prm : wire::parse_params(req.query(), wire::Origin::query).params)
+        query.emplace_back(std::move(prm.name), std::move(prm.value));
+      verified = wire::verify_v3(req, query, *acs3, key->secret);
+      to_sign = wire::hex_sha256(wire::canonical_request_v3(req, query, acs3->signed_headers));
+    } else {
+      std::vector<wire::Pair> pairs;
+      for (const auto& prm : sent.params)
+        if (prm.name != "Signature") pairs.emplace_back(prm.name, prm.value);
+      verified = wire::verify_v1(req.method, pairs, key->secret, *c.signature);
+      to_sign = wire::string_to_sign(req.method, pairs);
+    }
+    if (!verified)
       out.push_back(convention(
           clause::kSignature, 400, "SignatureDoesNotMatch",
-          "Specified signature is not matched with our calculation. server string to sign is:" +
-              wire::string_to_sign(req.method, pairs),
+          "Specified signature is not matched with our calculation. server string to sign is:" + to_sign,
           {"SignatureDoesNotMatch", "IncompleteSignature", "InvalidSignature"},
-          "the Signature is not the HMAC-SHA1 of the request with the key's secret"));
-    }
+          acs3 ? "the Authorization's Signature is not the ACS3-HMAC-SHA256 of the request with the key's secret"
+               : "the Signature is not the HMAC-SHA1 of the request with the key's secret"));
   }
-  if (const auto* nonce = find(p, "SignatureNonce")) {
+  if (c.nonce != nullptr) {
     const NonceLedger* seen = ctx.nonces;
-    if (seen != nullptr && key_id != nullptr && seen->used_by_success(*key_id, *nonce)) {
+    if (seen != nullptr && c.key_id != nullptr && seen->used_by_success(*c.key_id, *c.nonce)) {
       out.push_back(convention(clause::kNonce, 400, "SignatureNonceUsed", "Specified signature nonce was used already.",
                                {"SignatureNonceUsed", "InvalidSignatureNonce"},
-                               fmt::format("SignatureNonce \"{}\" was used before by a call that succeeded", *nonce)));
-    } else if (seen != nullptr && seen->seen(*nonce)) {
+                               fmt::format("SignatureNonce \"{}\" was used before by a call that succeeded", *c.nonce)));
+    } else if (seen != nullptr && seen->seen(*c.nonce)) {
       // Used only in some readings: by a call that was refused after its
       // signature verified, or by another key (docs/ambiguities.md, rpc.nonce).
       Violation v = convention(clause::kNonce, 400, "SignatureNonceUsed", "Specified signature nonce was used already.",
                                {"SignatureNonceUsed", "InvalidSignatureNonce"},
                                fmt::format("SignatureNonce \"{}\" was verified before, by a refused call or another key",
-                                           *nonce));
+                                           *c.nonce));
       v.proceed = Proceed::pass;
       out.push_back(std::move(v));
     } else if (verified) {
-      nonce_used = NonceUse{*key_id, *nonce};
+      nonce_used = NonceUse{*c.key_id, *c.nonce};
     }
   }
   if (key != nullptr && !key->authorized)
     out.push_back(documented(clause::kUnauthorized, 403, "Forbidden.Unauthorized",
                              {"A required authorization for the specified action is not supplied."},
                              fmt::format("the key \"{}\" may not call RemoveInstances", key->id)));
+}
+
+// A V3 request names its action, version and credentials in headers: the
+// reading of its parameters gains them under their V1 names where the query
+// and body do not name them.
+ParamMap with_acs3_headers(ParamMap p, const wire::HttpRequest& req, const wire::Acs3Authorization& auth) {
+  for (auto [param, header] : {std::pair{"Action", "x-acs-action"}, std::pair{"Version", "x-acs-version"},
+                               std::pair{"SignatureNonce", "x-acs-signature-nonce"}, std::pair{"Timestamp", "x-acs-date"}})
+    if (req.has_header(header)) p.emplace(param, std::string(req.header(header)));
+  p.emplace("AccessKeyId", auth.credential);
+  p.emplace("Signature", auth.signature);
+  return p;
 }
 
 // ---- parameters ---------------------------------------------------------------
@@ -492,13 +550,16 @@ std::string invalid_parameter_message(std::string_view name) {
   return fmt::format("The specified value of parameter \"{}\" is not valid.", name);
 }
 
-Analysis analyse(const World& w, const wire::HttpRequest& req, const wire::ParamList& sent, const ParamMap& p,
+Analysis analyse(const World& w, const wire::HttpRequest& req, const wire::ParamList& sent, const ParamMap& params,
                  const Context& ctx) {
   Analysis a;
   auto& out = a.violations;
   auto& checked = a.checked;
   checked = {clause::kMethods, clause::kPath, clause::kAction, clause::kVersion};
   transport_rules(req, sent, out);
+  const auto acs3 = wire::parse_acs3_authorization(req.header("Authorization"));
+  const ParamMap v3_params = acs3 ? with_acs3_headers(params, req, *acs3) : ParamMap{};
+  const ParamMap& p = acs3 ? v3_params : params;
   const bool routed = routing_rules(p, out);
   if (w.auth.mode == AuthMode::signature)
     checked.insert(checked.end(), {clause::kSignature, clause::kTimestamp, clause::kNonce, clause::kUnauthorized});

@@ -13,6 +13,7 @@
 #include "reference/model/catalog.hpp"
 #include "reference/model/clause_ids.hpp"
 #include "reference/model/test_support.hpp"
+#include "reference/wire/signature_v3.hpp"
 
 namespace essconf::model {
 namespace {
@@ -508,6 +509,57 @@ TEST(Timestamps, FractionalSecondsAreAcceptedAndTheirRefusalIsAReading) {
   std::string old = format_timestamp(testing::kNow - 3600);
   old.insert(old.size() - 1, ".459");
   EXPECT_FALSE(expect(w, testing::Req().sign_at("LTAI-good", "s3cr3t", "n-old", old).build(), Profile::spec, ctx).reference.success);
+}
+
+}  // namespace
+}  // namespace essconf::model
+
+namespace essconf::model {
+namespace {
+
+// rpc.signature, V3: ACS3-HMAC-SHA256 with Action and Version in headers, as
+// @alicloud/openapi-client's callApi signs by default.
+wire::HttpRequest v3_request(const std::string& secret, const std::string& nonce, std::int64_t at = testing::kNow,
+                             const std::string& action = "RemoveInstances") {
+  wire::HttpRequest r = testing::Req().drop("Action").drop("Version").build();
+  r.headers.insert(r.headers.begin(), {"Host", "127.0.0.1:8080"});
+  r.headers.push_back({"x-acs-action", action});
+  r.headers.push_back({"x-acs-version", "2014-08-28"});
+  r.headers.push_back({"x-acs-date", format_timestamp(at)});
+  r.headers.push_back({"x-acs-signature-nonce", nonce});
+  wire::add_acs3_authorization(r, "LTAI-good", secret);
+  return r;
+}
+
+TEST(SignatureV3, AValidAcs3RequestIsRoutedByItsHeadersAndServed) {
+  const World w = signature_world();
+  const auto e = expect(w, v3_request("s3cr3t", "v3-a"), Profile::strict, testing::context());
+  EXPECT_TRUE(e.reference.success) << e.reference.code;
+  EXPECT_EQ(e.reference.nonce_used, (NonceUse{"LTAI-good", "v3-a"}));
+  EXPECT_FALSE(e.grade_error(400, "SignatureDoesNotMatch", "x")) << "refusing a valid V3 call fails rpc.signature";
+}
+
+TEST(SignatureV3, EachCredentialRuleAppliesAsInV1) {
+  const World w = signature_world();
+  const auto ctx = testing::context();
+  EXPECT_EQ(expect(w, v3_request("forged", "v3-b"), Profile::spec, ctx).reference.code, "SignatureDoesNotMatch");
+  EXPECT_EQ(expect(w, v3_request("s3cr3t", "v3-c", testing::kNow - 3600), Profile::spec, ctx).reference.code,
+            "InvalidTimeStamp.Expired");
+  EXPECT_EQ(expect(w, v3_request("s3cr3t", "v3-d", testing::kNow, "DescribeRegions"), Profile::spec, ctx).reference.code,
+            "InvalidAction.NotFound");
+  auto unknown = v3_request("s3cr3t", "v3-e");
+  for (auto& h : unknown.headers)
+    if (h.name == "Authorization") h.value.replace(h.value.find("LTAI-good"), 9, "LTAI-nope");
+  EXPECT_EQ(expect(w, unknown, Profile::spec, ctx).reference.code, "InvalidAccessKeyId.NotFound");
+  auto no_date = v3_request("s3cr3t", "v3-f");
+  std::erase_if(no_date.headers, [](const wire::Header& h) { return h.name == "x-acs-date"; });
+  const auto missing = expect(w, no_date, Profile::spec, ctx);
+  EXPECT_EQ(missing.reference.code, "MissingParameter");
+  EXPECT_NE(std::find(missing.clauses.begin(), missing.clauses.end(), clause::kTimestamp), missing.clauses.end());
+  NonceLedger used;
+  used.record({"LTAI-good", "v3-g"}, true);
+  const Context replay{testing::kNow, 0, &used};
+  EXPECT_EQ(expect(w, v3_request("s3cr3t", "v3-g"), Profile::spec, replay).reference.code, "SignatureNonceUsed");
 }
 
 }  // namespace
