@@ -474,6 +474,25 @@ export function startStub(answer) {
   });
 }
 
+// Runs `fn(stub)` with a stub started on `answer`, closing it afterwards.
+export async function withStub(answer, fn) {
+  const stub = await startStub(answer);
+  try {
+    return await fn(stub);
+  } finally {
+    await stub.close();
+  }
+}
+
+// What a promise settles to: {value} or {error}.
+export async function settle(promise) {
+  try {
+    return { value: await promise };
+  } catch (error) {
+    return { error };
+  }
+}
+
 // Answers the stub may give, shared by every client's checks.
 export const STUB_REQUEST_ID = '473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E';
 export const STUB = {

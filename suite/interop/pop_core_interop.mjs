@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import {
   API_VERSION, AUTH_CASES, CALL_TIMEOUT_MS, ERROR_CASES, KEYS, REQUEST_ID, STUB, STUB_REQUEST_ID,
   WHOLE_SECOND_TIMESTAMP, authErrorCheck, check, errorCheck, loadModule, parseArgs, requestParams,
-  runInterop, serverUrl, startStub, successCheck,
+  runInterop, serverUrl, settle, successCheck, withStub,
 } from './harness.mjs';
 
 const args = parseArgs('pop_core_interop', process.argv.slice(2));
@@ -95,17 +95,12 @@ function assertAuthError(err, c) {
 // if it rejects (an Error, or json-bigint's plain-object parse error).
 async function stubCall(stub, answer, opts = {}) {
   stub.answer = answer;
-  try {
-    return { value: await client(KEYS.good, false, stub.url).request(
-      'RemoveInstances', { ScalingGroupId: 'asg-stub', 'InstanceId.1': 'i-stub' }, { timeout: CALL_TIMEOUT_MS, ...opts }) };
-  } catch (error) {
-    return { error };
-  }
+  return settle(client(KEYS.good, false, stub.url).request(
+    'RemoveInstances', { ScalingGroupId: 'asg-stub', 'InstanceId.1': 'i-stub' }, { timeout: CALL_TIMEOUT_MS, ...opts }));
 }
 
-async function stubChecks() {
-  const stub = await startStub(STUB.success);
-  try {
+function stubChecks() {
+  return withStub(STUB.success, async (stub) => {
     await check('stub: GET puts every parameter in the query, Format=JSON, whole-second Timestamp, no body', async () => {
       stub.requests.length = 0;
       const r = await stubCall(stub, STUB.success);
@@ -158,9 +153,7 @@ async function stubChecks() {
       assert.equal(r.error.name, 'SyntaxError');
       assert.equal(r.error.code, undefined);
     });
-  } finally {
-    await stub.close();
-  }
+  });
 }
 
 // ---------------------------------------------------------------- checks
