@@ -200,7 +200,9 @@ function stubChecks() {
       assert.equal(query.ScalingGroupId, 'asg-stub');
       assert.equal(query['InstanceId.1'], 'i-stub');
       assert.equal(query.SignatureVersion, '1.0');
+      assert.equal(query.RegionId, 'cn-hangzhou');
       assert.equal(req.body, '');
+      assert.equal(req.headers['content-type'], undefined, 'Content-Type');
     });
     await check('stub: callapi-v3 signs ACS3-HMAC-SHA256 with Action only in x-acs-action', async () => {
       const r = await stubCall(stub, 'callapi-v3', STUB.success);
@@ -209,6 +211,9 @@ function stubChecks() {
       const { query } = requestParams(req);
       assert.equal(query.Action, undefined, 'Action in the query');
       assert.equal(query.Signature, undefined, 'Signature in the query');
+      assert.equal(query.Format, undefined, 'Format in the query');
+      assert.match(req.headers['x-acs-date'] ?? '', WHOLE_SECOND_TIMESTAMP, 'x-acs-date');
+      assert.equal(req.body, '');
       assert.equal(query.ScalingGroupId, 'asg-stub');
       assert.equal(req.headers['x-acs-action'], 'RemoveInstances');
       assert.equal(req.headers['x-acs-version'], API_VERSION);

@@ -112,8 +112,11 @@ function stubChecks() {
       assert.equal(query.ScalingGroupId, 'asg-stub');
       assert.equal(query.Format, 'JSON');
       assert.match(query.Timestamp, WHOLE_SECOND_TIMESTAMP);
+      assert.equal(query.RegionId, undefined, 'RegionId (not passed by the caller)');
       assert.equal(req.body, '');
       assert.equal(req.headers['x-acs-action'], 'RemoveInstances', 'x-acs-action header');
+      assert.equal(req.headers['x-acs-version'], API_VERSION, 'x-acs-version header');
+      assert.ok(req.headers['x-sdk-client'], 'x-sdk-client header');
     });
     await check('stub: POST puts every parameter (common ones too) in a form body with Content-Length', async () => {
       stub.requests.length = 0;
@@ -145,6 +148,12 @@ function stubChecks() {
       const r = await stubCall(stub, STUB.lowerCode);
       assert.ok(!r.error, `rejected: ${r.error?.code} ${r.error?.message}`);
       assert.equal(r.value.code, 'IncorrectScalingGroupStatus');
+    });
+    await check('stub: a 5xx is sent once, not retried', async () => {
+      stub.requests.length = 0;
+      const r = await stubCall(stub, STUB.serverError);
+      assert.equal(r.error?.code, 'ServiceUnavailable', `${r.error?.message}`);
+      assert.equal(stub.requests.length, 1, 'requests the stub received');
     });
     await check('stub: an XML error is a JSON parse failure; its Code never reaches the caller', async () => {
       const r = await stubCall(stub, STUB.xmlError);
