@@ -24,7 +24,7 @@ mkdir -p "$2"
 BUILD="$(cd "$2" && pwd)"
 PREFIX="$BUILD/interop"
 SCRIPT="$HERE/$(basename "$3")"
-[[ -f "$SCRIPT" && "$SCRIPT" == *.mjs ]] || die "no test script $SCRIPT (expected one of: $(cd "$HERE" && ls ./*_interop.mjs | tr '\n' ' '))"
+[[ -f "$SCRIPT" && "$SCRIPT" == *.mjs ]] || die "no test script $SCRIPT (expected one of: $(cd "$HERE" && ls -- *_interop.mjs | tr '\n' ' '))"
 shift 3
 
 command -v node >/dev/null || die "node not found on PATH (Node.js 18 or later is needed)"
