@@ -101,6 +101,10 @@ struct Context {
   std::int64_t now = 0;              // the target's clock, Unix seconds (rpc.timestamp)
   std::int64_t clock_tolerance = 0;  // seconds either way the caller cannot tell apart
   const NonceLedger* nonces = nullptr;  // rpc.nonce
+  // rpc.signature: whether the target must serve ACS3-HMAC-SHA256 (V3), as
+  // with `essconf run --signature v3`. Else refusing V3 is a reading: the
+  // fixture protocol's Signature mode is V1.
+  bool v3_judged = false;
 };
 
 }  // namespace essconf::model

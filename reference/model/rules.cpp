@@ -258,6 +258,14 @@ void auth_rules(const World& w, const wire::HttpRequest& req, const wire::ParamL
                 const Context& ctx, std::vector<Violation>& out, std::optional<NonceUse>& nonce_used) {
   if (w.auth.mode != AuthMode::signature) return;
   const auto acs3 = wire::parse_acs3_authorization(req.header("Authorization"));
+  if (acs3 && !ctx.v3_judged) {
+    Violation v = any_client_error(clause::kSignature, 400, "MissingParameter", missing_parameter_message("Signature"),
+                                   "the request is signed ACS3-HMAC-SHA256 (V3), beyond the fixture protocol's "
+                                   "Signature mode (V1); a target is judged on V3 only with --signature v3");
+    v.reference_rejects = false;
+    v.proceed = Proceed::pass;
+    out.push_back(std::move(v));
+  }
   const Credentials c = acs3 ? v3_credentials(p, out) : v1_credentials(p, out);
   if (c.timestamp != nullptr) timestamp_rules(*c.timestamp, ctx, out);
   const AccessKey* key = c.key_id != nullptr ? w.access_key(*c.key_id) : nullptr;

@@ -531,17 +531,34 @@ wire::HttpRequest v3_request(const std::string& secret, const std::string& nonce
   return r;
 }
 
+Context judging_v3() {
+  Context c = testing::context();
+  c.v3_judged = true;
+  return c;
+}
+
 TEST(SignatureV3, AValidAcs3RequestIsRoutedByItsHeadersAndServed) {
   const World w = signature_world();
-  const auto e = expect(w, v3_request("s3cr3t", "v3-a"), Profile::strict, testing::context());
+  const auto e = expect(w, v3_request("s3cr3t", "v3-a"), Profile::spec, judging_v3());
   EXPECT_TRUE(e.reference.success) << e.reference.code;
   EXPECT_EQ(e.reference.nonce_used, (NonceUse{"LTAI-good", "v3-a"}));
-  EXPECT_FALSE(e.grade_error(400, "SignatureDoesNotMatch", "x")) << "refusing a valid V3 call fails rpc.signature";
+  EXPECT_FALSE(e.grade_error(400, "MissingParameter", "x")) << "refusing a valid V3 call fails rpc.signature when judged";
+}
+
+TEST(SignatureV3, RefusingV3IsAReadingUnlessJudged) {
+  const World w = signature_world();
+  const auto e = expect(w, v3_request("s3cr3t", "v3-r"), Profile::spec, testing::context());
+  EXPECT_TRUE(e.reference.success) << "the reference serves V3 beside V1";
+  EXPECT_EQ(e.grade_error(400, "MissingParameter", "x"), Grade::pass) << "a V1-only target refuses it";
+  // A forged V3 request is refused in every reading.
+  const auto forged = expect(w, v3_request("forged", "v3-s"), Profile::spec, testing::context());
+  EXPECT_TRUE(std::none_of(forged.outcomes.begin(), forged.outcomes.end(),
+                           [](const Outcome& o) { return o.kind == Outcome::Kind::success; }));
 }
 
 TEST(SignatureV3, EachCredentialRuleAppliesAsInV1) {
   const World w = signature_world();
-  const auto ctx = testing::context();
+  const auto ctx = judging_v3();
   EXPECT_EQ(expect(w, v3_request("forged", "v3-b"), Profile::spec, ctx).reference.code, "SignatureDoesNotMatch");
   EXPECT_EQ(expect(w, v3_request("s3cr3t", "v3-c", testing::kNow - 3600), Profile::spec, ctx).reference.code,
             "InvalidTimeStamp.Expired");
@@ -558,7 +575,7 @@ TEST(SignatureV3, EachCredentialRuleAppliesAsInV1) {
   EXPECT_NE(std::find(missing.clauses.begin(), missing.clauses.end(), clause::kTimestamp), missing.clauses.end());
   NonceLedger used;
   used.record({"LTAI-good", "v3-g"}, true);
-  const Context replay{testing::kNow, 0, &used};
+  const Context replay{testing::kNow, 0, &used, true};
   EXPECT_EQ(expect(w, v3_request("s3cr3t", "v3-g"), Profile::spec, replay).reference.code, "SignatureNonceUsed");
 }
 

@@ -43,6 +43,7 @@ struct RunCliOptions {
   std::vector<std::string> targets;
   std::string fixture_url;
   std::string profile = "spec";
+  std::string signature = "v1";
   std::vector<std::string> filters;
   std::string shard;
   std::uint64_t seed = 1;
@@ -195,6 +196,7 @@ int run_target(const RunCliOptions& o, const TargetSpec& spec, bool several, con
   }
   if (!o.access_key_id.empty()) ro.credentials.emplace(o.access_key_id, o.access_key_secret);
   ro.profile = o.profile == "strict" ? model::Profile::strict : model::Profile::spec;
+  ro.signature = o.signature == "v3" ? runner::SignatureScheme::v3 : runner::SignatureScheme::v1;
   ro.seed = o.seed;
   ro.limits.connect_timeout = std::chrono::milliseconds(o.connect_timeout_ms);
   ro.limits.request_timeout = std::chrono::milliseconds(o.request_timeout_ms);
@@ -328,13 +330,18 @@ void add_run_command(CLI::App& app, int& exit_status) {
   cmd->add_option("--profile", o->profile, "spec (every reading the ledger allows) or strict (the reference's choices)")
       ->check(CLI::IsMember({"spec", "strict"}))
       ->capture_default_str();
+  cmd->add_option("--signature", o->signature,
+                  "How signed requests are signed: v1 (HMAC-SHA1 parameters, the fixture protocol's) or v3 "
+                  "(ACS3-HMAC-SHA256 headers; judges the target on V3 too)")
+      ->check(CLI::IsMember({"v1", "v3"}))
+      ->capture_default_str();
   cmd->add_option("--filter", o->filters, "Only cases whose id or a clause matches this glob (repeatable)");
   cmd->add_option("--shard", o->shard, "Run slice i of n (i/n)");
   cmd->add_option("--seed", o->seed, "Seed for nonces")->capture_default_str();
   cmd->add_option("--out", o->out_dir, "Write DIR/results.json (docs/results.md); with several targets DIR/LABEL/results.json");
   cmd->add_option("--junit", o->junit, "Write JUnit XML to FILE; with several targets FILE-LABEL.xml for each");
   cmd->add_option("--baseline", o->baseline, "Known deviations: {\"entries\":[{\"case\":GLOB,\"reason\":..,\"expires\":YYYY-MM-DD}]}");
-  auto* key_id = cmd->add_option("--access-key-id", o->access_key_id, "Sign every unsigned request with this key (v1 HMAC-SHA1)");
+  auto* key_id = cmd->add_option("--access-key-id", o->access_key_id, "Sign every unsigned request with this key (as --signature says)");
   auto* key_secret = cmd->add_option("--access-key-secret", o->access_key_secret, "The key's secret");
   key_id->needs(key_secret);
   key_secret->needs(key_id);

@@ -110,6 +110,7 @@ bool is_reset(const beast::error_code& ec) noexcept {
 }  // namespace
 
 std::string Url::origin() const { return "http://" + authority(*this, false); }
+std::string Url::host_header() const { return authority(*this, true); }
 
 std::optional<Url> parse_url(std::string_view text, std::string& error) {
   const auto fail = [&](std::string message) -> std::optional<Url> {
@@ -202,7 +203,7 @@ std::string_view Exchange::header(std::string_view name) const noexcept { return
 wire::HttpRequest with_transport_headers(wire::HttpRequest request, const Url& url) {
   // RFC 9110 7.2: a user agent sends Host as the first field line.
   if (!has_header(request, "Host"))
-    request.headers.insert(request.headers.begin(), wire::Header{"Host", authority(url, true)});
+    request.headers.insert(request.headers.begin(), wire::Header{"Host", url.host_header()});
   if (!has_header(request, "Content-Length") &&
       (!request.body.empty() || request.method == "POST" || request.method == "PUT"))
     request.headers.push_back({"Content-Length", std::to_string(request.body.size())});

@@ -24,7 +24,8 @@ struct Url {
   std::uint16_t port = 80;
   std::string base_path;  // "" or "/prefix" without a trailing slash
 
-  std::string origin() const;  // "http://host:port"
+  std::string origin() const;       // "http://host:port"
+  std::string host_header() const;  // "host[:port]", the port only when not 80
 };
 
 // Parses a target URL; on failure returns nullopt and sets `error` to a

@@ -177,7 +177,10 @@ ConcurrencyReport check_concurrency(const ConcurrencyOptions& options) {
         spec.sign->access_key_secret = options.run.credentials->second;
       }
       const std::string nonce = fmt::format("conc-{:x}-{}-{}-{}", options.seed, round, c, now);
-      requests.push_back(client::with_transport_headers(runner::build_request(spec, now, nonce), options.run.target));
+      requests.push_back(client::with_transport_headers(
+          runner::build_request(runner::in_scheme(std::move(spec), options.run.signature), now, nonce,
+                                options.run.target.host_header()),
+          options.run.target));
     }
 
     std::vector<Operation> history(connections);
@@ -218,7 +221,7 @@ ConcurrencyReport check_concurrency(const ConcurrencyOptions& options) {
       report.error = fmt::format("round {}: {}", round, after.error);
       break;
     }
-    const model::Context context{now, options.run.clock_tolerance, nullptr};
+    const model::Context context{now, options.run.clock_tolerance, nullptr, options.run.signature == runner::SignatureScheme::v3};
     LinearizabilityResult result = check_linearizable(plan.world, history, *after.value, options.run.profile, context);
     ++report.rounds_run;
     for (const auto& op : history) report.answered += op.indeterminate ? 0 : 1;

@@ -128,8 +128,11 @@ void send_and_check(Target& t, const runner::RequestSpec& spec) {
   const model::World before = t.read();
   const std::int64_t now = unix_now();
   const auto request = client::with_transport_headers(
-      runner::build_request(spec, now, fmt::format("stateful-{:016x}", ++t.nonce_counter)), t.options.target);
-  const auto e = model::expect(before, request, t.options.profile, {now, t.options.clock_tolerance, &t.nonces});
+      runner::build_request(runner::in_scheme(spec, t.options.signature), now,
+                            fmt::format("stateful-{:016x}", ++t.nonce_counter), t.options.target.host_header()),
+      t.options.target);
+  const auto e = model::expect(before, request, t.options.profile,
+                               {now, t.options.clock_tolerance, &t.nonces, t.options.signature == runner::SignatureScheme::v3});
   const auto x = t.api.send(request, t.deadline);
   if (x.error != client::TransportError::none) {
     const auto v = runner::unanswered_verdict(x, t.api, t.deadline);

@@ -12,6 +12,7 @@
 #include "reference/model/catalog.hpp"
 #include "reference/model/model.hpp"
 #include "reference/wire/signature.hpp"
+#include "reference/wire/signature_v3.hpp"
 #include "suite/runner/files.hpp"
 
 namespace essconf::runner {
@@ -112,7 +113,7 @@ std::optional<E> one_of(Fields& f, std::string_view key, std::initializer_list<s
 std::optional<SignSpec> read_sign(const json::value& v, const std::string& path, std::string& error) {
   Fields f(v, path + ".sign",
            {"access_key_id", "access_key_secret", "timestamp_offset", "timestamp", "timestamp_fraction", "nonce", "signature",
-            "signature_method", "signature_version", "omit"},
+            "signature_method", "signature_version", "omit", "scheme"},
            error);
   SignSpec s;
   s.access_key_id = f.string("access_key_id", true).value_or("");
@@ -130,6 +131,10 @@ std::optional<SignSpec> read_sign(const json::value& v, const std::string& path,
   s.signature_method = f.string("signature_method", false).value_or("HMAC-SHA1");
   s.signature_version = f.string("signature_version", false).value_or("1.0");
   s.omit = f.strings("omit");
+  s.scheme = one_of<SignatureScheme>(f, "scheme", {{"v1", SignatureScheme::v1}, {"v3", SignatureScheme::v3}})
+                 .value_or(SignatureScheme::v1);
+  if (s.scheme == SignatureScheme::v3 && !s.expressible_in_v3())
+    f.fail(f.at("scheme"), "v3 has no SignatureMethod or SignatureVersion to set or omit");
   if (!f.ok()) return std::nullopt;
   return s;
 }
@@ -295,6 +300,7 @@ json::object request_json(const RequestSpec& r) {
     if (s.timestamp) so["timestamp"] = *s.timestamp;
     if (!s.timestamp_fraction.empty()) so["timestamp_fraction"] = s.timestamp_fraction;
     if (s.nonce) so["nonce"] = *s.nonce;
+    if (s.scheme == SignatureScheme::v3) so["scheme"] = "v3";
     if (!s.omit.empty()) {
       json::array om;
       for (const auto& x : s.omit) om.emplace_back(x);
@@ -324,30 +330,79 @@ std::string case_to_json(const Case& c) {
   return json::serialize(o);
 }
 
-wire::HttpRequest build_request(const RequestSpec& spec, std::int64_t now, const std::string& fresh_nonce) {
+bool SignSpec::expressible_in_v3() const {
+  const auto omitted = [&](std::string_view name) { return std::find(omit.begin(), omit.end(), name) != omit.end(); };
+  return signature_method == "HMAC-SHA1" && signature_version == "1.0" && !omitted("SignatureMethod") &&
+         !omitted("SignatureVersion");
+}
+
+RequestSpec in_scheme(RequestSpec spec, SignatureScheme scheme) {
+  if (spec.sign && scheme == SignatureScheme::v3 && spec.sign->expressible_in_v3()) spec.sign->scheme = scheme;
+  return spec;
+}
+
+namespace {
+
+std::string signed_timestamp(const SignSpec& s, std::int64_t now) {
+  std::string timestamp = model::format_timestamp(now + s.timestamp_offset);
+  if (!s.timestamp_fraction.empty()) timestamp.insert(timestamp.size() - 1, "." + s.timestamp_fraction);
+  return s.timestamp.value_or(timestamp);
+}
+
+bool omits(const SignSpec& s, std::string_view name) {
+  return std::find(s.omit.begin(), s.omit.end(), name) != s.omit.end();
+}
+
+// V1: the common parameters and the Signature join the pairs.
+void sign_v1_params(const RequestSpec& spec, std::vector<wire::Pair>& params, std::int64_t now,
+                    const std::string& fresh_nonce) {
+  const SignSpec& s = *spec.sign;
+  auto add = [&](const std::string& name, const std::string& value) {
+    if (!omits(s, name)) params.emplace_back(name, value);
+  };
+  add("AccessKeyId", s.access_key_id);
+  add("SignatureMethod", s.signature_method);
+  add("SignatureVersion", s.signature_version);
+  add("SignatureNonce", s.nonce.value_or(fresh_nonce));
+  add("Timestamp", signed_timestamp(s, now));
+  // Sign what is sent: the decoded pairs of the query and the body together.
+  std::vector<wire::Pair> signed_pairs = params;
+  if (!spec.raw.empty())
+    for (const auto& p : wire::parse_params(spec.raw, wire::Origin::query).params) signed_pairs.emplace_back(p.name, p.value);
+  std::string signature = wire::sign_v1(spec.method, signed_pairs, s.access_key_secret);
+  if (s.signature == SignatureMode::corrupt) signature[0] = signature[0] == 'A' ? 'B' : 'A';
+  if (s.signature != SignatureMode::omit && !omits(s, "Signature")) params.emplace_back("Signature", signature);
+}
+
+// V3: the credentials go in headers, Action and Version are named in
+// x-acs-action/x-acs-version too, and the Authorization signs them all.
+void sign_v3_headers(const RequestSpec& spec, wire::HttpRequest& r, std::int64_t now, const std::string& fresh_nonce,
+                     std::string_view host) {
+  const SignSpec& s = *spec.sign;
+  if (!host.empty() && !r.has_header("Host")) r.headers.insert(r.headers.begin(), {"Host", std::string(host)});
+  for (auto [param, header] : {std::pair{"Action", "x-acs-action"}, std::pair{"Version", "x-acs-version"}})
+    for (const auto& [name, value] : spec.params)
+      if (name == param) {
+        r.headers.push_back({header, value});
+        break;
+      }
+  if (!omits(s, "Timestamp")) r.headers.push_back({"x-acs-date", signed_timestamp(s, now)});
+  if (!omits(s, "SignatureNonce")) r.headers.push_back({"x-acs-signature-nonce", s.nonce.value_or(fresh_nonce)});
+  wire::add_acs3_authorization(r, s.access_key_id, s.access_key_secret);
+  auto& auth = r.headers.back().value;
+  const auto signature_at = auth.find(",Signature=") + 11;
+  if (s.signature == SignatureMode::corrupt) auth[signature_at] = auth[signature_at] == 'a' ? 'b' : 'a';
+  if (s.signature == SignatureMode::omit || omits(s, "Signature")) auth.erase(signature_at - 11);
+  if (omits(s, "AccessKeyId")) auth.replace(auth.find("Credential="), 11 + s.access_key_id.size() + 1, "");
+}
+
+}  // namespace
+
+wire::HttpRequest build_request(const RequestSpec& spec, std::int64_t now, const std::string& fresh_nonce,
+                                std::string_view host) {
   std::vector<wire::Pair> params = spec.params;
-  std::string signature;
-  if (spec.sign) {
-    const SignSpec& s = *spec.sign;
-    auto add = [&](const std::string& name, const std::string& value) {
-      if (std::find(s.omit.begin(), s.omit.end(), name) == s.omit.end()) params.emplace_back(name, value);
-    };
-    add("AccessKeyId", s.access_key_id);
-    add("SignatureMethod", s.signature_method);
-    add("SignatureVersion", s.signature_version);
-    add("SignatureNonce", s.nonce.value_or(fresh_nonce));
-    std::string timestamp = model::format_timestamp(now + s.timestamp_offset);
-    if (!s.timestamp_fraction.empty()) timestamp.insert(timestamp.size() - 1, "." + s.timestamp_fraction);
-    add("Timestamp", s.timestamp.value_or(timestamp));
-    // Sign what is sent: the decoded pairs of the query and the body together.
-    std::vector<wire::Pair> signed_pairs = params;
-    if (!spec.raw.empty())
-      for (const auto& p : wire::parse_params(spec.raw, wire::Origin::query).params) signed_pairs.emplace_back(p.name, p.value);
-    signature = wire::sign_v1(spec.method, signed_pairs, s.access_key_secret);
-    if (s.signature == SignatureMode::corrupt) signature[0] = signature[0] == 'A' ? 'B' : 'A';
-    if (s.signature != SignatureMode::omit && std::find(s.omit.begin(), s.omit.end(), "Signature") == s.omit.end())
-      params.emplace_back("Signature", signature);
-  }
+  const bool v3 = spec.sign && spec.sign->scheme == SignatureScheme::v3;
+  if (spec.sign && !v3) sign_v1_params(spec, params, now, fresh_nonce);
   std::vector<wire::Pair> query, body;
   for (auto& p : params) {
     const bool in_query = spec.placement == Placement::query || (spec.placement == Placement::split && is_common(p.first));
@@ -369,6 +424,7 @@ wire::HttpRequest build_request(const RequestSpec& spec, std::int64_t now, const
   r.target = q.empty() ? spec.path : spec.path + "?" + q;
   if (spec.placement != Placement::query) r.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
   for (const auto& h : spec.headers) r.headers.push_back(h);
+  if (v3) sign_v3_headers(spec, r, now, fresh_nonce, host);
   return r;
 }
 

@@ -22,6 +22,12 @@ enum class Placement { query, form, split };
 
 enum class SignatureMode { valid, corrupt, omit };
 
+// How a signed request carries its signature (rpc.signature): v1 is
+// SignatureVersion 1.0 / HMAC-SHA1 in parameters, the fixture protocol's
+// Signature mode; v3 is ACS3-HMAC-SHA256 in an Authorization header, with
+// x-acs-date, x-acs-signature-nonce and x-acs-action/x-acs-version headers.
+enum class SignatureScheme { v1, v3 };
+
 struct SignSpec {
   std::string access_key_id;
   std::string access_key_secret;
@@ -33,6 +39,14 @@ struct SignSpec {
   std::string signature_method = "HMAC-SHA1";
   std::string signature_version = "1.0";
   std::vector<std::string> omit;         // common parameters to leave out
+  // v3 carries the same credentials in headers: omit "Timestamp" drops
+  // x-acs-date, "SignatureNonce" x-acs-signature-nonce, "AccessKeyId" and
+  // "Signature" the Authorization's Credential and Signature.
+  SignatureScheme scheme = SignatureScheme::v1;
+
+  // Whether the spec means anything under v3: v1's SignatureMethod and
+  // SignatureVersion have no v3 counterpart.
+  bool expressible_in_v3() const;
 };
 
 struct RequestSpec {
@@ -84,7 +98,14 @@ CatalogLoad load_cases(const std::string& dir);
 std::string case_to_json(const Case& c);
 
 // The request a case sends at `now` (Unix seconds), with `fresh_nonce` used
-// when the case does not fix one. Adds no transport header (Host, Content-Length).
-wire::HttpRequest build_request(const RequestSpec& spec, std::int64_t now, const std::string& fresh_nonce);
+// when the case does not fix one. Adds no transport header (Content-Length,
+// and Host only when `host` is given, for a v3 signature to cover it).
+wire::HttpRequest build_request(const RequestSpec& spec, std::int64_t now, const std::string& fresh_nonce,
+                                std::string_view host = {});
+
+// The spec signed under `scheme` where it can be (`--signature v3`): a spec
+// that says nothing v1-only is signed v3; the rest, and unsigned specs, as is.
+// Never turns a v3 spec into v1.
+RequestSpec in_scheme(RequestSpec spec, SignatureScheme scheme);
 
 }  // namespace essconf::runner

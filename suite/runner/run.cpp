@@ -98,7 +98,7 @@ class CaseRunner {
       spec.sign->access_key_id = o_.credentials->first;
       spec.sign->access_key_secret = o_.credentials->second;
     }
-    return spec;
+    return in_scheme(std::move(spec), o_.signature);
   }
 
   Verdict judge(const Case& c, CaseResult& r) {
@@ -122,9 +122,9 @@ class CaseRunner {
     // the nonces they use and the World they leave.
     for (const auto& spec : c.before) {
       const std::int64_t now = unix_now();
-      const auto request =
-          client::with_transport_headers(build_request(with_credentials(spec), now, fresh_nonce()), o_.target);
-      const model::Context ctx{now, o_.clock_tolerance, &nonces};
+      const auto request = client::with_transport_headers(
+          build_request(with_credentials(spec), now, fresh_nonce(), o_.target.host_header()), o_.target);
+      const model::Context ctx{now, o_.clock_tolerance, &nonces, o_.signature == SignatureScheme::v3};
       const auto e = model::expect(world, request, o_.profile, ctx);
       r.requests.push_back(wire::to_http_bytes(request));
       const client::Exchange x = api_.send(request, deadline_);
@@ -145,8 +145,9 @@ class CaseRunner {
     const RequestSpec spec = with_credentials(c.request);
     for (int i = 0; i < c.repeat; ++i) {
       const std::int64_t now = unix_now();
-      const auto request = client::with_transport_headers(build_request(spec, now, nonce), o_.target);
-      const model::Context ctx{now, o_.clock_tolerance, &nonces};
+      const auto request =
+          client::with_transport_headers(build_request(spec, now, nonce, o_.target.host_header()), o_.target);
+      const model::Context ctx{now, o_.clock_tolerance, &nonces, o_.signature == SignatureScheme::v3};
       expectation = model::expect(world, request, o_.profile, ctx);
       const std::string reference = model::to_json(*expectation);
       if (i == 0) first_reference = reference;

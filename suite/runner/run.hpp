@@ -30,6 +30,9 @@ struct RunOptions {
   // When set, every request a case does not sign itself is signed with these
   // (a target that enforces signatures outside the fixture protocol's World).
   std::optional<std::pair<std::string, std::string>> credentials;
+  // How signed requests carry their signature (--signature): v3 is judged
+  // only when asked for, the fixture protocol's Signature mode being v1.
+  SignatureScheme signature = SignatureScheme::v1;
 };
 
 struct CaseResult {

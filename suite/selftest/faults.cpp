@@ -332,9 +332,11 @@ void FaultHook::before_model(model::World& w, wire::HttpRequest& req, model::Con
     model::Decision probe = model::expect(w, req, model::Profile::strict, ctx).reference;
     if (probe.code == "SignatureDoesNotMatch") w.auth.mode = model::AuthMode::none;
   }
-  if (has(Fault::ignore_timestamp))
-    if (const auto* ts = param(params, "Timestamp"))
-      if (auto t = model::parse_timestamp(*ts)) ctx.now = *t;
+  if (has(Fault::ignore_timestamp)) {
+    const auto* ts = param(params, "Timestamp");  // V1, else V3's x-acs-date
+    const std::string header(req.header("x-acs-date"));
+    if (auto t = model::parse_timestamp(ts != nullptr ? *ts : header)) ctx.now = *t;
+  }
   if (has(Fault::nonce_reuse)) ctx.nonces = nullptr;
 }
 
