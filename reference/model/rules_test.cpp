@@ -521,14 +521,7 @@ namespace {
 // @alicloud/openapi-client's callApi signs by default.
 wire::HttpRequest v3_request(const std::string& secret, const std::string& nonce, std::int64_t at = testing::kNow,
                              const std::string& action = "RemoveInstances") {
-  wire::HttpRequest r = testing::Req().drop("Action").drop("Version").build();
-  r.headers.insert(r.headers.begin(), {"Host", "127.0.0.1:8080"});
-  r.headers.push_back({"x-acs-action", action});
-  r.headers.push_back({"x-acs-version", "2014-08-28"});
-  r.headers.push_back({"x-acs-date", format_timestamp(at)});
-  r.headers.push_back({"x-acs-signature-nonce", nonce});
-  wire::add_acs3_authorization(r, "LTAI-good", secret);
-  return r;
+  return testing::Req().set("Action", action).sign_v3("LTAI-good", secret, nonce, at).build();
 }
 
 Context judging_v3() {

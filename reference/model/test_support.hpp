@@ -2,6 +2,7 @@
 // each ScalingPolicy, and a request builder that writes real wire bytes.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "reference/model/model.hpp"
 #include "reference/wire/params.hpp"
 #include "reference/wire/signature.hpp"
+#include "reference/wire/signature_v3.hpp"
 
 namespace essconf::model::testing {
 
@@ -117,7 +119,17 @@ class Req {
     pairs_.emplace_back("Signature", wire::sign_v1(method_, pairs_, secret));
     return *this;
   }
+  // Signs ACS3-HMAC-SHA256 (V3) when built, as openapi-client's callApi does:
+  // Action and Version leave the parameters for x-acs-action and
+  // x-acs-version; x-acs-date, x-acs-signature-nonce, Host and the
+  // Authorization header are added.
+  Req& sign_v3(const std::string& key_id, const std::string& secret, const std::string& nonce,
+               std::int64_t timestamp = kNow) {
+    v3_ = V3{key_id, secret, nonce, format_timestamp(timestamp)};
+    return *this;
+  }
   wire::HttpRequest build() const {
+    if (v3_) return build_v3();
     wire::HttpRequest r;
     r.method = method_;
     std::string encoded = wire::encode_pairs(pairs_);
@@ -144,6 +156,25 @@ class Req {
   }
 
  private:
+  struct V3 {
+    std::string key_id, secret, nonce, date;
+  };
+  wire::HttpRequest build_v3() const {
+    Req plain = *this;
+    plain.v3_.reset();
+    std::vector<wire::Header> headers = {{"Host", "127.0.0.1:8080"}};
+    for (const char* name : {"Action", "Version"})
+      for (const auto& p : pairs_)
+        if (p.first == name) headers.push_back({std::string("x-acs-") + (name[0] == 'A' ? "action" : "version"), p.second});
+    headers.push_back({"x-acs-date", v3_->date});
+    headers.push_back({"x-acs-signature-nonce", v3_->nonce});
+    wire::HttpRequest r = plain.drop("Action").drop("Version").build();
+    r.headers.insert(r.headers.begin(), headers.begin(), headers.end());
+    wire::add_acs3_authorization(r, v3_->key_id, v3_->secret);
+    return r;
+  }
+
+  std::optional<V3> v3_;
   std::vector<wire::Pair> pairs_;
   std::string method_ = "GET";
   std::string path_ = "/";

@@ -1,7 +1,7 @@
 // Interop test: @alicloud/openapi-client 0.4.15, the core of Alibaba Cloud's
 // generated "tea" Node SDKs, against `essconf serve`, the reference server.
 //
-//   node openapi_client_interop.mjs --essconf PATH [--modules DIR] [--verbose] [--v3]
+//   node openapi_client_interop.mjs --essconf PATH [--modules DIR] [--verbose]
 //
 // RemoveInstances is called the ways the generated SDKs call it:
 //   rpc-form  client.doRPCRequest("RemoveInstances", "2014-08-28", "HTTP",
@@ -15,9 +15,8 @@
 //             generated SDKs do: every API parameter in the query
 //             (OpenApiUtil.query), Config signatureAlgorithm 'v2' (HMAC-SHA1);
 //   callapi-v3  the same callApi with the client's default signing,
-//             ACS3-HMAC-SHA256: Action only in the x-acs-action header. Only
-//             with --v3: the reference does not verify ACS3 yet, and the ctest
-//             will pass --v3 once it does.
+//             ACS3-HMAC-SHA256: Action only in the x-acs-action header, which
+//             the reference verifies beside V1 (docs/run.md, Signature V3).
 // Each style runs the successes (the World shows the removal), every error
 // of the documentation's table and the two key errors (the World unchanged),
 // checking err.code, err.data (Code, Message, RequestId, statusCode) and
@@ -33,7 +32,7 @@ import {
   runInterop, serverUrl, settle, successCheck, withStub,
 } from './harness.mjs';
 
-const args = parseArgs('openapi_client_interop', process.argv.slice(2), ['--v3']);
+const args = parseArgs('openapi_client_interop', process.argv.slice(2));
 const here = path.dirname(fileURLToPath(import.meta.url));
 const OpenApi = loadModule(args.modules, '@alicloud/openapi-client', here);
 const Util = loadModule(args.modules, '@alicloud/tea-util', here);
@@ -267,8 +266,6 @@ function stubChecks() {
 await runInterop(args, async () => {
   await styleChecks('rpc-form');
   await styleChecks('callapi-v2');
-  // ACS3-HMAC-SHA256 against the reference: switched on (the ctest passes
-  // --v3) when the reference verifies ACS3.
-  if (args.v3) await styleChecks('callapi-v3');
+  await styleChecks('callapi-v3');
   await stubChecks();
 });

@@ -19,6 +19,14 @@ using selftest::testing::base_world;
 using selftest::testing::kNow;
 using selftest::testing::Req;
 
+// What the runner's client holds when the target closed without an answer.
+client::Exchange reset_exchange() {
+  client::Exchange x;
+  x.error = client::TransportError::reset;
+  x.error_detail = "closed without an answer";
+  return x;
+}
+
 struct Judged {
   Verdict verdict;
   server::HttpResponse response;
@@ -42,7 +50,7 @@ Judged judge(const model::World& world, const std::vector<wire::HttpRequest>& ca
     if (e.reference.nonce_used) used.record(*e.reference.nonce_used, out.response.status / 100 == 2);
     if (i + 1 == calls.size())
       out.verdict = out.response.drop  // no answer, while the service answers other calls: the runner's rule
-                        ? unanswered_verdict({client::TransportError::reset, "closed without an answer"}, /*answers_others=*/true)
+                        ? unanswered_verdict(reset_exchange(), /*answers_others=*/true)
                         : check({e, before, false}, {out.response.status, out.response.headers, out.response.body, s.world()});
   }
   return out;

@@ -10,6 +10,7 @@
 
 #include "reference/model/clause_ids.hpp"
 #include "reference/wire/params.hpp"
+#include "reference/wire/signature_v3.hpp"
 
 namespace essconf::selftest {
 namespace {
@@ -168,6 +169,10 @@ class ReadingHook : public server::ServiceHook {
       if (const Outcome* o = error_of(e, clause::kCapacityCount)) take_error(d, *o);
     if (has(Reading::undeclared_refused) && (d.success || after_parameters(decided)))
       if (const Outcome* o = error_of(e, clause::kUndeclared)) take_error(d, *o);
+    if (has(Reading::signature_v1_only) && w.auth.mode == model::AuthMode::signature &&
+        wire::parse_acs3_authorization(req.header("Authorization")) && decided != clause::kSignature &&
+        decided != clause::kTimestamp && decided != clause::kNonce)
+      if (const Outcome* o = error_of(e, clause::kSignature)) take_error(d, *o);
     if (has(Reading::reverse_precedence) && !d.success) {
       for (auto it = e.outcomes.rbegin(); it != e.outcomes.rend(); ++it)
         if (it->kind == Outcome::Kind::error && it->grade == model::Grade::pass) {
@@ -294,6 +299,7 @@ const std::vector<ReadingInfo>& reading_catalog() {
       {Reading::close_every_response, "close-every-response", clause::kNoServerError, "closes the connection after every response (HTTP/1.1 framing)"},
       {Reading::chunked_responses, "chunked-responses", clause::kNoServerError, "frames every response body with chunked transfer coding (HTTP/1.1 framing)"},
       {Reading::undeclared_refused, "undeclared-refused", clause::kUndeclared, "refuses a parameter the API does not declare (400 InvalidParameter)"},
+      {Reading::signature_v1_only, "signature-v1-only", clause::kSignature, "refuses ACS3-HMAC-SHA256 (V3) requests: signs V1 only, as the fixture protocol's Signature mode"},
   };
   return catalog;
 }

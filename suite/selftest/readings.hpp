@@ -44,6 +44,7 @@ enum class Reading {
   close_every_response,
   undeclared_refused,
   chunked_responses,
+  signature_v1_only,
   count_  // not a reading
 };
 

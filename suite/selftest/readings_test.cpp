@@ -64,6 +64,7 @@ std::vector<ReadingScenario> scenarios() {
       {"close-every-response"},
       {"chunked-responses"},
       {"undeclared-refused", {}, {Req().add("DecreaseDesiredCapacity", "true")}},
+      {"signature-v1-only", signature, {Req().sign_v3("LTAI-good", "s3cr3t", "n-v3")}},
   };
 }
 
