@@ -1,5 +1,7 @@
 // `essconf fuzz` (a libFuzzer campaign over the network) and
 // `essconf replay FINDING` (does a finding still hold?).
+#include <unistd.h>
+
 #include <iostream>
 #include <memory>
 #include <regex>
@@ -10,6 +12,7 @@
 
 #include "suite/cli/commands.hpp"
 #include "suite/cli/embedded_server.hpp"
+#include "suite/cli/progress_line.hpp"
 #include "suite/fuzzing/campaign.hpp"
 #include "suite/fuzzing/finding.hpp"
 
@@ -56,6 +59,7 @@ struct FuzzOptions {
   std::string findings = "fuzz-findings";
   std::string profile = "spec";
   std::uint64_t seed = 1;
+  bool no_progress = false;
 };
 
 int fuzz(const FuzzOptions& o) {
@@ -72,6 +76,7 @@ int fuzz(const FuzzOptions& o) {
                                                 {"--findings", o.findings, "fuzz-findings"}, {"--profile", o.profile, "spec"}})
       if (value != fallback) command += fmt::format(" {} {}", flag, value);
     if (o.seed != 1) command += fmt::format(" --seed {}", o.seed);
+    if (o.no_progress) command += " --no-progress";
     std::cerr << "essconf fuzz: this essconf was built without libFuzzer. Run the campaign with:\n  " << command
               << "\n(it builds the fuzz preset when needed, then runs its essconf fuzz)\n";
     return 2;
@@ -88,6 +93,22 @@ int fuzz(const FuzzOptions& o) {
   c.cases_dir = ESSCONF_CASES_DIR;
   c.jobs = o.jobs;
   c.target_text = t.url->origin();
+  // The status line goes on stderr, with the campaign's own lines; with
+  // several processes there is none (each prints its own progress).
+  ProgressLine line(std::cerr, o.jobs == 1 && progress_line_wanted(STDERR_FILENO, o.no_progress),
+                    terminal_width(STDERR_FILENO));
+  line.park_cursor(true);
+  if (line.enabled()) {
+    const auto start = line.now();
+    c.before_print = [&line] { line.clear(); };
+    c.run.on_progress = [&line, start, seconds](const runner::Progress& p) {
+      const double elapsed = std::chrono::duration<double>(line.now() - start).count();
+      // libFuzzer prints its closing lines when the time is up, where nothing
+      // clears the line first: the last second goes without it.
+      if (elapsed >= seconds - 1) return line.clear();
+      line.update([&] { return fuzz_status_text(p, elapsed, seconds); });
+    };
+  }
   return fuzzing::run_campaign(c);
 }
 
@@ -127,6 +148,9 @@ void add_fuzz_commands(CLI::App& app, int& exit_status) {
   cmd->add_option("--findings", o->findings, "Where findings are written")->capture_default_str();
   cmd->add_option("--profile", o->profile, "spec or strict")->check(CLI::IsMember({"spec", "strict"}))->capture_default_str();
   cmd->add_option("--seed", o->seed, "libFuzzer seed")->capture_default_str();
+  cmd->add_flag("--no-progress", o->no_progress,
+                "No live status line on stderr (drawn only when stderr is a terminal and --jobs is 1, NO_COLOR and "
+                "TERM=dumb aside)");
   cmd->callback([o, &exit_status] { exit_status = fuzz(*o); });
 
   auto file = std::make_shared<std::string>();

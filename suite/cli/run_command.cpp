@@ -23,6 +23,7 @@
 #include "reference/server/service.hpp"
 #include "suite/cli/commands.hpp"
 #include "suite/cli/embedded_server.hpp"
+#include "suite/cli/progress_line.hpp"
 #include "suite/property/properties.hpp"
 #include "suite/runner/baseline.hpp"
 #include "suite/runner/repeat.hpp"
@@ -61,6 +62,7 @@ struct RunCliOptions {
   int request_timeout_ms = 10000;
   int run_timeout_s = 600;
   int repeat = 1;
+  bool no_progress = false;
 };
 
 bool selected(const runner::Case& c, const std::vector<std::string>& filters) {
@@ -135,11 +137,47 @@ std::string per_target_file(const std::string& file, const std::string& label) {
   return file.substr(0, dot) + "-" + label + file.substr(dot);
 }
 
+// The live status line of essconf run on a terminal (progress_line.hpp): the
+// phase, how far it has come, what failed, HTTP requests/s since it started.
+class RunStatus {
+ public:
+  explicit RunStatus(ProgressLine& line) : line_(line) {}
+  void set_label(std::string label) { label_ = std::move(label); }
+  // A phase starts: the line goes (RapidCheck prints its configuration as
+  // the property phase starts) and the rate starts over.
+  void phase_starts() {
+    line_.clear();
+    failures_shown_ = 0;
+    phase_start_ = line_.now();
+  }
+  // Before other output.
+  void clear() { line_.clear(); }
+  // Empty when there is no line: the runner then reports nothing.
+  runner::ProgressCallback callback() {
+    if (!line_.enabled()) return {};
+    return [this](const runner::Progress& p) {
+      // A new failure is shown at once: a fast catalog can end between two redraws.
+      const bool news = p.failures > failures_shown_;
+      failures_shown_ = p.failures;
+      line_.update(
+          [&] { return run_status_text(p, std::chrono::duration<double>(line_.now() - phase_start_).count(), label_); },
+          news);
+    };
+  }
+
+ private:
+  ProgressLine& line_;
+  std::string label_;
+  std::chrono::steady_clock::time_point phase_start_{};
+  std::uint64_t failures_shown_ = 0;
+};
+
 // One repetition: the cases, then the property phase, against one target.
 // --run-timeout-s bounds it: the catalog, then each property in what is left.
 runner::RunResult run_once(const RunCliOptions& o, const runner::RunOptions& ro, const std::vector<runner::Case>& cases,
-                           bool property_phase) {
+                           bool property_phase, RunStatus& status) {
   const auto run_deadline = std::chrono::steady_clock::now() + ro.run_timeout;
+  status.phase_starts();
   runner::RunResult result = runner::run_cases(cases, ro);
   if (!property_phase || !result.run_error.empty()) return result;
   // RapidCheck prints its global configuration when it starts; make it name
@@ -155,6 +193,7 @@ runner::RunResult run_once(const RunCliOptions& o, const runner::RunOptions& ro,
   for (auto* check : {&property::check_differential, &property::check_stateful, &property::check_concurrency_property}) {
     po.run.run_timeout = std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(
                                                                     run_deadline - std::chrono::steady_clock::now()));
+    status.phase_starts();
     result.properties.push_back((*check)(po));
     result.http_requests += result.properties.back().http_requests;
     result.wall_seconds += result.properties.back().seconds;
@@ -165,7 +204,8 @@ runner::RunResult run_once(const RunCliOptions& o, const runner::RunOptions& ro,
 // Runs the cases and the property phase against one target; prints its
 // report; writes its files. Returns the exit status of this target alone.
 int run_target(const RunCliOptions& o, const TargetSpec& spec, bool several, const std::vector<runner::Case>& cases,
-               const std::optional<runner::Baseline>& baseline, bool property_phase, const std::string& shard) {
+               const std::optional<runner::Baseline>& baseline, bool property_phase, const std::string& shard,
+               RunStatus& progress) {
   std::unique_ptr<EmbeddedServer> embedded;
   std::string target = spec.url;
   if (target.empty()) {
@@ -201,13 +241,16 @@ int run_target(const RunCliOptions& o, const TargetSpec& spec, bool several, con
   ro.limits.connect_timeout = std::chrono::milliseconds(o.connect_timeout_ms);
   ro.limits.request_timeout = std::chrono::milliseconds(o.request_timeout_ms);
   ro.run_timeout = std::chrono::seconds(o.run_timeout_s);
+  progress.set_label(several ? spec.label : "");
+  ro.on_progress = progress.callback();
 
   // --repeat N: the same cases and properties N times, folded into one result with each verdict's stability.
   std::vector<runner::RunResult> repetitions;
   for (int i = 0; i < o.repeat; ++i) {
-    repetitions.push_back(run_once(o, ro, cases, property_phase));
+    repetitions.push_back(run_once(o, ro, cases, property_phase, progress));
     if (!repetitions.back().run_error.empty()) break;
   }
+  progress.clear();
   runner::RunResult result = runner::fold_repeats(std::move(repetitions));
   result.label = spec.label;
   result.shard = shard;
@@ -312,9 +355,12 @@ int run(const RunCliOptions& o) {
   // The property phase is not split into slices: slice 1 of n runs it.
   const bool property_phase = o.property_runs > 0 && shard_i == 1;
   const std::string shard = shard_n > 1 ? fmt::format("{}/{}", shard_i, shard_n) : "";
+  // The status line goes on stderr: stdout carries the report, which is piped and compared.
+  ProgressLine line(std::cerr, progress_line_wanted(STDERR_FILENO, o.no_progress), terminal_width(STDERR_FILENO));
+  RunStatus progress(line);
   int status = 0;
   for (const auto& t : targets)
-    status = std::max(status, run_target(o, t, targets.size() > 1, cases, baseline, property_phase, shard));
+    status = std::max(status, run_target(o, t, targets.size() > 1, cases, baseline, property_phase, shard, progress));
   return status;
 }
 
@@ -361,6 +407,8 @@ void add_run_command(CLI::App& app, int& exit_status) {
                   "a flaky one (verdicts that differ) fails the gate")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
+  cmd->add_flag("--no-progress", o->no_progress,
+                "No live status line on stderr (it is drawn only when stderr is a terminal, NO_COLOR and TERM=dumb aside)");
   cmd->add_option("--run-timeout-s", o->run_timeout_s, "Time limit of the run (of each repetition with --repeat)")->check(CLI::Range(1, 86400))->capture_default_str();
   cmd->callback([o, &exit_status] { exit_status = run(*o); });
 }

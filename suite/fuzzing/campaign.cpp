@@ -40,6 +40,7 @@ Campaign* g_campaign = nullptr;
 
 void print_progress(bool final) {
   Campaign& c = *g_campaign;
+  if (c.options.before_print) c.options.before_print();
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - c.start).count();
   const auto requests = c.session->http_requests();
   std::string clauses;
@@ -76,10 +77,13 @@ int one_input(const uint8_t* data, size_t size) {
       ++c.by_clause[r.verdict.clauses.empty() ? "-" : r.verdict.clauses.front()];
       const std::string file = c.options.findings_dir + "/" + hash_name(f.signature) + ".json";
       std::ofstream(file) << finding_to_json(f) << "\n";
+      if (c.options.before_print) c.options.before_print();
       std::fprintf(stderr, "essconf fuzz: new finding %s: %s\n  %s\n", file.c_str(), r.verdict.summary.c_str(),
                    r.curl.c_str());
     }
   }
+  if (c.options.run.on_progress)
+    c.options.run.on_progress({"fuzz", c.inputs, 0, c.signatures.size(), c.session->http_requests()});
   if (std::chrono::steady_clock::now() - c.last_progress > std::chrono::seconds(2)) {
     c.last_progress = std::chrono::steady_clock::now();
     print_progress(false);
@@ -119,6 +123,8 @@ int run_campaign(const CampaignOptions& o) {
   for (int job = 1; job < o.jobs; ++job) {
     if (fork() == 0) {
       mine.run.seed = o.run.seed + static_cast<std::uint64_t>(job);
+      mine.run.on_progress = nullptr;
+      mine.before_print = nullptr;
       break;
     }
   }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "suite/runner/run.hpp"
@@ -22,6 +23,12 @@ struct CampaignOptions {
   std::string cases_dir;     // the catalog, for seeds
   int jobs = 1;              // parallel fuzzing processes sharing the corpus
   std::string target_text;   // as given, for the bundles
+  // run.on_progress hears of each case run (phase "fuzz", no total, findings
+  // as failures); `before_print` is called before the campaign prints a line
+  // of its own (a finding, the progress every 2 s, the summary), so that a
+  // live status line (the CLI's) clears itself first. Both only in the first
+  // process: with jobs > 1 the others leave them alone.
+  std::function<void()> before_print;
 };
 
 // True when this binary was built with libFuzzer (the fuzz preset).

@@ -227,6 +227,10 @@ ConcurrencyReport check_concurrency(const ConcurrencyOptions& options) {
     for (const auto& op : history) report.answered += op.indeterminate ? 0 : 1;
     if (!result.linearizable)
       report.failures.push_back({round, std::move(plan.world), std::move(history), std::move(*after.value), std::move(result)});
+    if (options.run.on_progress)
+      options.run.on_progress({"property.concurrency", static_cast<std::uint64_t>(round + 1),
+                               static_cast<std::uint64_t>(options.rounds), report.failures.size(),
+                               api_requests + fixture_client.requests_sent()});
   }
   return finish();
 }

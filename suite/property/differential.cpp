@@ -77,11 +77,15 @@ PropertyResult check_differential(const PropertyOptions& o) {
   FailureLedger ledger;
   std::optional<runner::CaseResult> last_failure;  // shrinking ends on the minimal one
   std::uint64_t counter = 0;
+  std::uint64_t calls = 0;  // runs of the property, shrinking steps included
   auto property = [&] {
     runner::Case c = *gen_case();
     c.id += fmt::format(".{}", ++counter);
     RC_TAG(c.id.substr(0, c.id.find('.', sizeof("property.") - 1)));
     const runner::CaseResult r = session.run(c);
+    if (o.run.on_progress)
+      o.run.on_progress({out.name, ++calls, static_cast<std::uint64_t>(o.differential_runs), out.failures.size(),
+                         session.http_requests()});
     if (acceptable(r, o.run.profile)) return;
     if (!ledger.is_new(FailureLedger::signatures(r.verdict, o.run.profile))) return;  // already recorded
     // Shrinking cut short by the run's time limit proves nothing: the smallest failure found before stands.

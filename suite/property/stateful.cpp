@@ -276,7 +276,12 @@ PropertyResult check_stateful(const PropertyOptions& o) {
     out.summary = "the target lacks the world or activities feature";
     return out;
   }
+  std::uint64_t calls = 0;  // runs of the property, shrinking steps included
   auto property = [&] {
+    // Reported as a run starts: RapidCheck ends a failing one by throwing.
+    if (o.run.on_progress)
+      o.run.on_progress({out.name, calls++, static_cast<std::uint64_t>(o.stateful_runs), out.failures.size(),
+                         target.api.requests_sent() + target.fixture_client.requests_sent()});
     model::World w0 = *gen_world();
     const StateModel s0{w0, 0};
     const auto commands =

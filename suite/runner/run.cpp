@@ -328,7 +328,13 @@ RunResult run_cases(const std::vector<Case>& cases, const RunOptions& o) {
     result.run_error = session.setup_error();
   } else {
     result.features = session.features();
-    for (const auto& c : cases) result.cases.push_back(session.run(c));
+    std::uint64_t failures = 0;
+    for (const auto& c : cases) {
+      result.cases.push_back(session.run(c));
+      if (!o.on_progress) continue;
+      failures += blocks(result.cases.back(), o.profile == model::Profile::strict) ? 1 : 0;
+      o.on_progress({"catalog", result.cases.size(), cases.size(), failures, session.http_requests()});
+    }
   }
   result.http_requests = session.http_requests();
   result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

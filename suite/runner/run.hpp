@@ -5,11 +5,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <utility>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "reference/model/expectation.hpp"
@@ -18,6 +20,19 @@
 #include "suite/runner/checker.hpp"
 
 namespace essconf::runner {
+
+// How far long work has come, for a live status line (the CLI draws it; the
+// library knows nothing of terminals). Reported after each catalog case, at
+// each run of a property and after each concurrency round, on the thread
+// doing the work: the callback must be cheap and must not throw.
+struct Progress {
+  std::string_view phase;           // "catalog", "property.differential", "property.stateful", "property.concurrency", "fuzz"
+  std::uint64_t done = 0;           // cases, runs (shrinking steps included) or rounds done
+  std::uint64_t total = 0;          // planned; 0 when not known
+  std::uint64_t failures = 0;       // blocking cases, or the property's distinct failures, so far
+  std::uint64_t http_requests = 0;  // sent in this phase so far
+};
+using ProgressCallback = std::function<void(const Progress&)>;
 
 struct RunOptions {
   client::Url target;
@@ -33,6 +48,7 @@ struct RunOptions {
   // How signed requests carry their signature (--signature): v3 is judged
   // only when asked for, the fixture protocol's Signature mode being v1.
   SignatureScheme signature = SignatureScheme::v1;
+  ProgressCallback on_progress;  // empty: nobody is told
 };
 
 struct CaseResult {
