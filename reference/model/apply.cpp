@@ -1,8 +1,8 @@
 // The effects of a successful RemoveInstances on the World (fixture protocol
 // "Effects a GET must show"), and the completion of activities.
-#include <algorithm>
+#include "reference/model/apply.hpp"
 
-#include "reference/model/model.hpp"
+#include <algorithm>
 
 namespace essconf::model {
 namespace {

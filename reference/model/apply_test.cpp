@@ -1,3 +1,5 @@
+#include "reference/model/apply.hpp"
+
 #include <gtest/gtest.h>
 
 #include "reference/model/model.hpp"

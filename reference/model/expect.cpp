@@ -1,9 +1,10 @@
 // expect(): reads the request, runs the rules on each reading of it, and
 // turns the rules it breaks into graded outcomes.
+#include "reference/model/expect.hpp"
+
 #include <algorithm>
 
 #include "reference/model/clause_ids.hpp"
-#include "reference/model/model.hpp"
 #include "reference/model/rules.hpp"
 
 namespace essconf::model {

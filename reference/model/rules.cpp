@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "reference/model/clause_ids.hpp"
+#include "reference/model/error_table.hpp"
 #include "reference/model/model.hpp"
 #include "reference/wire/signature.hpp"
 #include "reference/wire/signature_v3.hpp"
@@ -36,26 +37,30 @@ ErrorSpec exactly(int status, std::string code, std::vector<MessageRule> message
   return {{status}, {std::move(code)}, std::move(messages)};
 }
 
-// A rule of the documentation's error table: the page's status, code and
-// message pass; the same code with 400 instead of the page's 404 is a
-// deviation (error.status-codes).
-Violation documented(std::string_view clause, int status, std::string code, std::vector<std::string> messages,
-                     std::string why) {
+// A rule of the documentation's error table (error_table.hpp): the page's
+// status, code and one of `messages` pass; the same code with 400 instead of
+// the page's 404 is a deviation (error.status-codes).
+Violation documented(std::string_view clause, std::vector<std::string> messages, std::string why) {
+  const DocumentedError& row = *documented_error(clause);
   Violation v;
   v.clause = clause;
-  v.status = status;
-  v.code = std::move(code);
+  v.status = row.status;
+  v.code = std::string(row.code);
   v.message = messages.front();
   std::vector<MessageRule> rules;
   rules.reserve(messages.size());
   for (auto& m : messages) rules.push_back({std::move(m), false});
-  v.passes = exactly(status, v.code, rules);
-  if (status == 404) {
+  v.passes = exactly(row.status, v.code, rules);
+  if (row.status == 404) {
     v.tolerated = exactly(400, v.code, std::move(rules));
     v.tolerated_clause = clause::kStatusCodes;
   }
   v.why = std::move(why);
   return v;
+}
+// The same with the row's own message, which names no id.
+Violation documented(std::string_view clause, std::string why) {
+  return documented(clause, documented_error(clause)->messages(), std::move(why));
 }
 
 // A rule whose answer the page does not fix: any 4xx passes; the reference's
@@ -317,9 +322,7 @@ void auth_rules(const World& w, const wire::HttpRequest& req, const wire::ParamL
     }
   }
   if (key != nullptr && !key->authorized)
-    out.push_back(documented(clause::kUnauthorized, 403, "Forbidden.Unauthorized",
-                             {"A required authorization for the specified action is not supplied."},
-                             fmt::format("the key \"{}\" may not call RemoveInstances", key->id)));
+    out.push_back(documented(clause::kUnauthorized, fmt::format("the key \"{}\" may not call RemoveInstances", key->id)));
 }
 
 // A V3 request names its action, version and credentials in headers: the
@@ -445,24 +448,18 @@ bool counts_toward_capacity_in_every_reading(MemberState s) {
 void group_rules(const World& w, const ScalingGroup& g, const InstanceParams& inst, std::optional<RemovePolicy> policy,
                  std::vector<Violation>& out) {
   if (g.state != GroupState::active)
-    out.push_back(documented(clause::kGroupActive, 400, "IncorrectScalingGroupStatus",
-                             {"The current status of the specified scaling group does not support this action."},
-                             fmt::format("the group is {}", name(g.state))));
+    out.push_back(documented(clause::kGroupActive, fmt::format("the group is {}", name(g.state))));
   if (w.has_activity_in_progress(g.id))
-    out.push_back(documented(clause::kNoActivityInProgress, 400, "ScalingActivityInProgress",
-                             {"You cannot delete a scaling group or launch a new scaling activity while there is a "
-                              "scaling activity in progress for the specified scaling group."},
-                             "the group has a scaling activity in progress"));
+    out.push_back(documented(clause::kNoActivityInProgress, "the group has a scaling activity in progress"));
   std::vector<std::string> missing_messages;
   std::string first_missing;
   for (const auto& id : inst.all_values) {
     if (g.member(id) != nullptr) continue;
     if (first_missing.empty()) first_missing = id;
-    missing_messages.push_back(fmt::format("Instance \"{}\" does not exist.", id));
-    missing_messages.push_back(fmt::format("Instance \xE2\x80\x9C{}\xE2\x80\x9D does not exist.", id));  // 2018 page
+    for (auto& m : documented_error(clause::kInstanceNotFound)->messages(id)) missing_messages.push_back(std::move(m));
   }
   if (!missing_messages.empty())
-    out.push_back(documented(clause::kInstanceNotFound, 404, "InvalidInstanceId.NotFound", std::move(missing_messages),
+    out.push_back(documented(clause::kInstanceNotFound, std::move(missing_messages),
                              fmt::format("the instance {} is not a member of the group", first_missing)));
   for (const auto& id : inst.ids) {
     const Member* m = g.member(id);
@@ -478,9 +475,7 @@ void group_rules(const World& w, const ScalingGroup& g, const InstanceParams& in
     break;
   }
   if (policy == RemovePolicy::recycle && g.policy != ScalingPolicy::recycle)
-    out.push_back(documented(clause::kRemovePolicyRecycleGroup, 400, "InvalidParameter",
-                             {"The specified group does not support the specified RemovePolicy."},
-                             "RemovePolicy=recycle on a group whose ScalingPolicy is release"));
+    out.push_back(documented(clause::kRemovePolicyRecycleGroup, "RemovePolicy=recycle on a group whose ScalingPolicy is release"));
   if (!inst.ids.empty()) {
     std::int64_t removed = 0, removed_counted = 0;
     for (const auto& id : inst.ids)
@@ -493,8 +488,7 @@ void group_rules(const World& w, const ScalingGroup& g, const InstanceParams& in
         std::count_if(g.members.begin(), g.members.end(),
                       [](const Member& m) { return counts_toward_capacity_in_every_reading(m.state); }));
     const std::string why = fmt::format("{} members - {} removed < MinSize {}", members, removed, g.min_size);
-    Violation v = documented(clause::kMinSize, 400, "IncorrectCapacity.MinSize",
-                             {"To remove the instances, the total capacity will be lesser than the MinSize."}, why);
+    Violation v = documented(clause::kMinSize, why);
     if (members - removed < g.min_size) {
       out.push_back(std::move(v));
     } else if (counted - removed_counted < g.min_size) {
@@ -509,9 +503,7 @@ void group_rules(const World& w, const ScalingGroup& g, const InstanceParams& in
   }
   for (const auto& lb : g.load_balancers)
     if (lb.status != LoadBalancerStatus::active) {
-      out.push_back(documented(clause::kLoadBalancerStatus, 400, "IncorrectLoadBalancerStatus",
-                               {"The current status of the specified load balancer does not support this action."},
-                               fmt::format("the load balancer {} is {}", lb.id, name(lb.status))));
+      out.push_back(documented(clause::kLoadBalancerStatus, fmt::format("the load balancer {} is {}", lb.id, name(lb.status))));
       break;
     }
   std::vector<std::string> db_messages;
@@ -519,37 +511,13 @@ void group_rules(const World& w, const ScalingGroup& g, const InstanceParams& in
   for (const auto& db : g.db_instances)
     if (db.status != "Running") {
       if (first_db.empty()) first_db = fmt::format("the database {} is {}", db.id, db.status);
-      db_messages.push_back(fmt::format("The current status of DB instance \"{}\" does not support this action.", db.id));
+      for (auto& m : documented_error(clause::kDbInstanceStatus)->messages(db.id)) db_messages.push_back(std::move(m));
     }
   if (!db_messages.empty())
-    out.push_back(documented(clause::kDbInstanceStatus, 400, "IncorrectDBInstanceStatus", std::move(db_messages), first_db));
+    out.push_back(documented(clause::kDbInstanceStatus, std::move(db_messages), first_db));
 }
 
 }  // namespace
-
-}  // namespace essconf::model::rules
-
-namespace essconf::model {
-
-std::optional<std::string_view> documented_error_clause(std::string_view code) noexcept {
-  static constexpr std::pair<std::string_view, std::string_view> kTable[] = {
-      {"InvalidScalingGroupId.NotFound", clause::kGroupNotFound},
-      {"InvalidInstanceId.NotFound", clause::kInstanceNotFound},
-      {"Forbidden.Unauthorized", clause::kUnauthorized},
-      {"IncorrectScalingGroupStatus", clause::kGroupActive},
-      {"ScalingActivityInProgress", clause::kNoActivityInProgress},
-      {"IncorrectLoadBalancerStatus", clause::kLoadBalancerStatus},
-      {"IncorrectDBInstanceStatus", clause::kDbInstanceStatus},
-      {"IncorrectCapacity.MinSize", clause::kMinSize},
-  };
-  for (const auto& [c, id] : kTable)
-    if (c == code) return id;
-  return std::nullopt;
-}
-
-}  // namespace essconf::model
-
-namespace essconf::model::rules {
 
 std::string missing_parameter_message(std::string_view name) {
   return fmt::format("The input parameter \"{}\" that is mandatory for processing this request is not supplied.", name);
@@ -601,9 +569,7 @@ Analysis analyse(const World& w, const wire::HttpRequest& req, const wire::Param
   const bool other_region = region != nullptr && *region != w.region_id;
   const ScalingGroup* g = w.group(*group_id);
   if (g == nullptr || other_region) {
-    Violation v = documented(clause::kGroupNotFound, 404, "InvalidScalingGroupId.NotFound",
-                             {"The specified scaling group does not exist."},
-                             fmt::format("there is no scaling group {}", *group_id));
+    Violation v = documented(clause::kGroupNotFound, fmt::format("there is no scaling group {}", *group_id));
     if (g != nullptr) {  // the group exists, in the World's region
       v.clause = clause::kRegionId;
       v.reference_rejects = false;

@@ -1,7 +1,7 @@
+#include "reference/model/time.hpp"
+
 #include <chrono>
 #include <cstdio>
-
-#include "reference/model/model.hpp"
 
 namespace essconf::model {
 namespace {

@@ -1,6 +1,7 @@
+#include "reference/model/time.hpp"
+
 #include <gtest/gtest.h>
 
-#include "reference/model/model.hpp"
 
 namespace essconf::model {
 namespace {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "reference/model/clause_ids.hpp"
+#include "reference/model/error_table.hpp"
 #include "reference/wire/params.hpp"
 
 #include <fmt/format.h>
@@ -62,6 +63,17 @@ void reject(model::Decision& d, int status, std::string code, std::string messag
   d.clauses = {c};
 }
 
+// Refuses as the documentation's error table says for `row` (status, code,
+// message), the decision traced to `c`.
+void reject_as_documented(model::Decision& d, std::string_view row, std::string_view c) {
+  const model::DocumentedError& e = *model::documented_error(row);
+  reject(d, e.status, std::string(e.code), e.messages().front(), c);
+}
+
+// Whether `d` is the table's error of `row`.
+bool answers(const model::Decision& d, std::string_view row) {
+  return !d.success && d.code == model::documented_error(row)->code;
+}
 
 std::string lowercase(std::string_view s) {
   std::string out(s);
@@ -391,14 +403,10 @@ void FaultHook::after_model(model::Decision& d, const model::World& w, const wir
     const model::ScalingGroup* g = w.group(d.effects.group_id);
     const auto left = static_cast<std::int64_t>(g->members.size() - d.effects.instance_ids.size());
     if (has(Fault::min_size_off_by_one) && left == g->min_size)
-      reject(d, 400, "IncorrectCapacity.MinSize",
-             "To remove the instances, the total capacity will be lesser than the MinSize.", clause::kMinSize);
+      reject_as_documented(d, clause::kMinSize, clause::kMinSize);
     else if (has(Fault::cooldown_blocks) &&
              std::any_of(w.activities.begin(), w.activities.end(), [&](const model::Activity& a) { return a.group_id == g->id; }))
-      reject(d, 400, "ScalingActivityInProgress",
-             "You cannot delete a scaling group or launch a new scaling activity while there is a scaling activity "
-             "in progress for the specified scaling group.",
-             clause::kCooldownIgnored);
+      reject_as_documented(d, clause::kNoActivityInProgress, clause::kCooldownIgnored);
     else if (has(Fault::remove_extra))
       for (const auto& m : g->members)
         if (std::find(d.effects.instance_ids.begin(), d.effects.instance_ids.end(), m.id) == d.effects.instance_ids.end()) {
@@ -406,17 +414,17 @@ void FaultHook::after_model(model::Decision& d, const model::World& w, const wir
           break;
         }
   }
-  if (has(Fault::group_not_found_403) && d.code == "InvalidScalingGroupId.NotFound") d.status = 403;
-  if (has(Fault::group_not_found_500) && d.code == "InvalidScalingGroupId.NotFound")
+  if (has(Fault::group_not_found_403) && answers(d, clause::kGroupNotFound)) d.status = 403;
+  if (has(Fault::group_not_found_500) && answers(d, clause::kGroupNotFound))
     reject(d, 500, "InternalError", "The request processing has failed due to some unknown error.", clause::kNoServerError);
-  if (has(Fault::not_found_wrong_code) && d.code == "InvalidInstanceId.NotFound") d.code = "InvalidInstanceId";
+  if (has(Fault::not_found_wrong_code) && answers(d, clause::kInstanceNotFound)) d.code = "InvalidInstanceId";
   if (has(Fault::flaky_throttling) && call_number % 3 == 2)
     reject(d, 400, "Throttling", "Request was denied due to request throttling.", clause::kDeterministic);
 }
 
 void FaultHook::after_apply(model::World& after, const model::World& before, const model::Decision& d,
                             const wire::HttpRequest& req) const {
-  if (has(Fault::partial_removal) && d.code == "InvalidInstanceId.NotFound") {
+  if (has(Fault::partial_removal) && answers(d, clause::kInstanceNotFound)) {
     const auto params = model::request_params(req);
     const auto* gid = param(params, "ScalingGroupId");
     if (model::ScalingGroup* g = gid ? after.group(*gid) : nullptr) {
@@ -495,7 +503,7 @@ void FaultHook::before_render(server::RenderFields& f, const model::Decision&, c
 }
 
 void FaultHook::on_response(server::HttpResponse& r, const model::Decision& d) const {
-  if (has(Fault::reset_on_unknown_group) && d.code == "InvalidScalingGroupId.NotFound") r.drop = true;
+  if (has(Fault::reset_on_unknown_group) && answers(d, clause::kGroupNotFound)) r.drop = true;
   if (!r.body.empty() && r.body.front() == '<') {
     if (has(Fault::xml_unescaped))
       for (auto [from, to] : {std::pair{"&quot;", "\""}, {"&apos;", "'"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}})

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include "reference/model/clause_ids.hpp"
+#include "reference/model/error_table.hpp"
 #include "reference/wire/params.hpp"
 #include "reference/wire/signature_v3.hpp"
 
@@ -211,8 +212,9 @@ class ReadingHook : public server::ServiceHook {
   void rename(Decision& d) const {
     if (d.success) return;
     if (has(Reading::signature_403) && d.code == "SignatureDoesNotMatch") d.status = 403;
-    if (has(Reading::not_found_400) && (d.code == "InvalidScalingGroupId.NotFound" || d.code == "InvalidInstanceId.NotFound"))
-      d.status = 400;
+    if (has(Reading::not_found_400))
+      if (const auto row = model::documented_error_clause(d.code); row && model::documented_error(*row)->status == 404)
+        d.status = 400;
     if (has(Reading::missing_gateway_codes) && d.code == "MissingParameter") {
       const auto open = d.message.find('"');
       const auto close = open == std::string::npos ? open : d.message.find('"', open + 1);
