@@ -9,7 +9,7 @@
 #include <string>
 
 #include "reference/model/model.hpp"
-#include "reference/model/test_support.hpp"
+#include "suite/selftest/model_fixtures.hpp"
 
 namespace {
 

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "reference/model/model.hpp"
-#include "reference/model/test_support.hpp"
+#include "suite/selftest/model_fixtures.hpp"
 
 namespace essconf::model {
 namespace {

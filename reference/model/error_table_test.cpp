@@ -13,7 +13,7 @@
 #include "reference/model/catalog.hpp"
 #include "reference/model/clause_ids.hpp"
 #include "reference/model/expect.hpp"
-#include "reference/model/test_support.hpp"
+#include "suite/selftest/model_fixtures.hpp"
 
 namespace essconf::model {
 namespace {

@@ -12,7 +12,7 @@
 
 #include "reference/model/catalog.hpp"
 #include "reference/model/clause_ids.hpp"
-#include "reference/model/test_support.hpp"
+#include "suite/selftest/model_fixtures.hpp"
 #include "reference/wire/signature_v3.hpp"
 
 namespace essconf::model {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "reference/model/test_support.hpp"
+#include "suite/selftest/model_fixtures.hpp"
 
 namespace essconf::model {
 namespace {

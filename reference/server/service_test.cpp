@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "reference/model/test_support.hpp"
+#include "suite/selftest/model_fixtures.hpp"
 #include "reference/wire/body.hpp"
 
 namespace essconf::server {

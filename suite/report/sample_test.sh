@@ -2,7 +2,7 @@
 # The committed sample report (reports/sample/) is current: it is what
 # essconf report makes of the committed results, and those give the verdicts
 # a run gives now (timings, ports and nonces differ from run to run; verdicts
-# may not). And it shows what issue 7 asks: the reference passes everything;
+# may not). And it shows what a report is for: the reference passes everything;
 # each fault server fails, at least once, under its clause and no other.
 # Usage: sample_test.sh ESSCONF SOURCE-DIR
 set -uo pipefail

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "reference/model/test_support.hpp"
+#include "suite/selftest/model_fixtures.hpp"
 
 namespace essconf::selftest::testing {
 

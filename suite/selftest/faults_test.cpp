@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "reference/model/catalog.hpp"
-#include "reference/model/test_support.hpp"
+#include "suite/selftest/model_fixtures.hpp"
 #include "suite/selftest/fault_scenarios.hpp"
 #include "reference/server/service.hpp"
 #include "reference/wire/body.hpp"

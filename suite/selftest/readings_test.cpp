@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "reference/model/test_support.hpp"
+#include "suite/selftest/model_fixtures.hpp"
 #include "reference/server/service.hpp"
 #include "reference/wire/body.hpp"
 

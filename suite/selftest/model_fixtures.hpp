@@ -1,5 +1,7 @@
-// Worlds and requests for the model's tests: a base World with one group of
-// each ScalingPolicy, and a request builder that writes real wire bytes.
+// Worlds and requests for the tests of the model and of the layers above it
+// (test code only, so it lives outside reference/): a base World with one
+// group of each ScalingPolicy, and a request builder that writes real wire
+// bytes.
 #pragma once
 
 #include <optional>
