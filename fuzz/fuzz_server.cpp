@@ -13,7 +13,7 @@
 
 #include <boost/beast/http.hpp>
 
-#include "demo_world.hpp"
+#include "embedded/essconf_demo_world.hpp"
 #include "reference/model/world.hpp"
 #include "reference/server/service.hpp"
 #include "reference/wire/body.hpp"
@@ -23,7 +23,7 @@ namespace model = essconf::model;
 
 namespace {
 model::World demo_world() {
-  auto parsed = model::parse_world(kDemoWorldJson);
+  auto parsed = model::parse_world(essconf::embedded::kDemoWorldJson);
   if (!parsed.world) std::abort();
   return std::move(*parsed.world);
 }

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "embedded/essconf_demo_world.hpp"
 #include "reference/server/http_server.hpp"
 #include "reference/server/service.hpp"
 #include "suite/cli/commands.hpp"
@@ -19,9 +20,6 @@
 #include "suite/selftest/readings.hpp"
 
 namespace essconf::cli {
-
-extern const char* const kDemoWorldJson;  // fixtures/worlds/demo.json, embedded by CMake
-
 namespace {
 
 struct ServeOptions {
@@ -89,7 +87,7 @@ int run(const ServeOptions& o) {
   // Readings first: a fault then breaks a clause of whatever reading is served.
   service_options.hooks = selftest::reading_hooks(readings);
   for (auto& h : selftest::fault_hooks(faults)) service_options.hooks.push_back(std::move(h));
-  std::string text = kDemoWorldJson;
+  std::string text = embedded::kDemoWorldJson;
   std::string source = "the demo World";
   if (!o.world_file.empty()) {
     const auto read = runner::read_file(o.world_file);
