@@ -28,6 +28,7 @@ if [[ $# -ne 1 || ! -x $1 ]]; then
 fi
 essconf=$(realpath "$1")
 root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/scripts/lib.sh"
 corpus=$root/fuzz/corpus
 tmp=$(mktemp -d)
 server_pid=
@@ -106,13 +107,7 @@ echo "make_corpus: $n cases read"
 # fuzz_body: what the reference server answers to each case, over a socket.
 "$essconf" serve --listen 127.0.0.1:0 --threads 1 --seed 1 >"$tmp/serve.out" 2>"$tmp/serve.err" &
 server_pid=$!
-port=
-for _ in $(seq 100); do
-  port=$(sed -n 's/^essconf serve: listening on http:\/\/127.0.0.1:\([0-9]*\)$/\1/p' "$tmp/serve.out")
-  [[ -n $port ]] && break
-  sleep 0.05
-done
-[[ -n $port ]] || { echo "make_corpus: essconf serve did not start: $(cat "$tmp/serve.err")" >&2; exit 1; }
+port=$(wait_for_listening "$tmp/serve.out" "$serve_port_sed") || { echo "make_corpus: essconf serve did not start: $(cat "$tmp/serve.err")" >&2; exit 1; }
 for c in "${cases[@]}"; do
   jq '.world' "$c" | curl -sS --fail --max-time 5 -X PUT -H 'Content-Type: application/json' \
     --data-binary @- "http://127.0.0.1:$port/_conformance/v1/world" >/dev/null

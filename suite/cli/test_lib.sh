@@ -1,6 +1,7 @@
 # Shared by the CLI test scripts (sourced): a temporary folder, TAP-style
 # ok/not_ok lines with counters, and essconf serve on a free port.
 # Needs $essconf set by the sourcing script.
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 tmp=$(mktemp -d)
 pids=()
 passed=0 failed=0
@@ -22,12 +23,7 @@ start_listening() {
   "$@" </dev/null >"$tmp/$name.out" 2>"$tmp/$name.err" &
   pid=$!
   pids+=("$pid")
-  listening=
-  for _ in $(seq 100); do
-    listening=$(sed -n "$script" "$tmp/$name.out")
-    [[ -n $listening ]] && return 0
-    sleep 0.05
-  done
+  listening=$(wait_for_listening "$tmp/$name.out" "$script") && return 0
   echo "$name did not start: $(cat "$tmp/$name.err")"
   return 1
 }
@@ -37,8 +33,7 @@ start_listening() {
 start_server() {
   local name=$1
   shift
-  start_listening "$name" 's/^essconf serve: listening on http:\/\/127.0.0.1:\([0-9]*\)$/\1/p' \
-    "$essconf" serve --listen 127.0.0.1:0 "$@" || return 1
+  start_listening "$name" "$serve_port_sed" "$essconf" serve --listen 127.0.0.1:0 "$@" || return 1
   port=$listening
 }
 
