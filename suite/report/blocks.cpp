@@ -74,9 +74,9 @@ std::string_view cell_label(Cell c) noexcept {
 
 std::string evidence_counts(const CellEvidence& e) {
   std::string out;
-  for (std::size_t i = 0; i < e.counts.size(); ++i)
-    if (e.counts[i] > 0)
-      out += fmt::format("{}{} {}", out.empty() ? "" : " \u00b7 ", e.counts[i], i == 4 ? "n/a" : name(kCells[i]));
+  for (const Cell c : kCells)
+    if (e.counts[c] > 0)
+      out += fmt::format("{}{} {}", out.empty() ? "" : " \u00b7 ", e.counts[c], c == Cell::not_applicable ? "n/a" : name(c));
   return out;
 }
 

@@ -165,7 +165,8 @@ void summary_section(pugi::xml_node body, const Matrix& m) {
     el(tr, "td", {}, fmt::format("{} of {} passed", f.implied_passed, f.implied));
     el(tr, "td", {}, fmt::format("{} clauses", f.deviations));
     el(tr, "td", {},
-       fmt::format("{} pass, {} fail, {} deviation, {} n/a, {} error", f.cases[3], f.cases[0], f.cases[2], f.cases[4], f.cases[1]));
+       fmt::format("{} pass, {} fail, {} deviation, {} n/a, {} error", f.cases[Cell::pass], f.cases[Cell::fail], f.cases[Cell::deviation],
+                   f.cases[Cell::not_applicable], f.cases[Cell::error]));
     el(tr, "td", {}, f.properties == 0 ? std::string("none run")
                                        : fmt::format("{} of {} passed", f.properties - f.properties_failed, f.properties));
     el(tr, "td", {{"class", "muted"}},

@@ -88,7 +88,8 @@ std::string markdown_report(const Matrix& m, std::size_t max_bytes) {
     const auto verdict = target_verdict(r, f);
     out += fmt::format("| {} | {}{} | {}/{} | {}/{} | {} | {} / {} / {} / {} / {} | {} |\n", cell_text(runner::display_name(r)),
                        verdict == "conformant" ? "✅ " : "❌ ", verdict, f.stated_passed, f.stated, f.implied_passed, f.implied,
-                       f.deviations, f.cases[3], f.cases[0], f.cases[2], f.cases[4], f.cases[1],
+                       f.deviations, f.cases[Cell::pass], f.cases[Cell::fail], f.cases[Cell::deviation],
+                       f.cases[Cell::not_applicable], f.cases[Cell::error],
                        f.properties == 0 ? std::string("-") : fmt::format("{}/{}", f.properties - f.properties_failed, f.properties));
   }
   if (m.selftest) out += selftest_lines(*m.selftest);

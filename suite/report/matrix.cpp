@@ -9,12 +9,10 @@ namespace {
 
 using runner::VerdictKind;
 
-std::size_t index(Cell c) { return static_cast<std::size_t>(c); }
-
 // Adds one piece of evidence to a cell: the cell shows the worst.
 // `problem`: the index of the problem listing this evidence comes from, if any.
 void add(CellEvidence& e, Cell c, int problem = -1) {
-  ++e.counts[index(c)];
+  e.counts.add(c);
   e.cell = std::min(e.cell, c);
   if (e.first_problem < 0) e.first_problem = problem;
 }
@@ -69,7 +67,7 @@ Matrix build_matrix(const std::vector<runner::RunResult>& targets, const model::
     Figures f;
     std::vector<Problem> problems;
     for (const auto& c : r.cases) {
-      ++f.cases[index(cell_of(c.verdict.kind))];
+      f.cases.add(cell_of(c.verdict.kind));
       if (c.flaky() && (c.verdict.kind == VerdictKind::pass || c.verdict.kind == VerdictKind::not_applicable)) {
         // Passed some repetitions only: a problem under the case's clauses.
         for (const auto& cl : c.case_clauses) add(at(cl, t), Cell::fail, static_cast<int>(problems.size()));

@@ -22,9 +22,19 @@ enum class Cell { fail, error, deviation, pass, not_applicable, untested };
 std::string_view name(Cell c) noexcept;
 inline constexpr std::array kCells{Cell::fail, Cell::error, Cell::deviation, Cell::pass, Cell::not_applicable, Cell::untested};
 
+// How many cases or properties gave each Cell, indexed by the Cell itself.
+class CellCounts {
+ public:
+  void add(Cell c) noexcept { ++n_[static_cast<std::size_t>(c)]; }
+  int operator[](Cell c) const noexcept { return n_[static_cast<std::size_t>(c)]; }
+
+ private:
+  std::array<int, kCells.size()> n_{};
+};
+
 struct CellEvidence {
   Cell cell = Cell::untested;
-  std::array<int, 5> counts{};  // cases and properties that gave fail, error, deviation, pass, not applicable
+  CellCounts counts;            // cases and properties by the verdict they gave
   int first_problem = -1;       // index in Matrix::problems[target] of the first fail, deviation or error here
 };
 
@@ -56,7 +66,7 @@ struct Figures {
   int implied = 0, implied_passed = 0;
   int deviations = 0;                   // clauses with a deviation
   int failed_clauses = 0;               // clauses with a fail or an error
-  std::array<int, 5> cases{};           // cases by verdict, indexed like Cell (fail, error, deviation, pass, n/a)
+  CellCounts cases;                     // cases by verdict
   int properties = 0, properties_failed = 0;
   bool conformant = false;              // the run happened; no fail, no error, no failed property
                                         // (and, under the strict profile, no deviation)

@@ -73,8 +73,8 @@ TEST(Matrix, EachCellShowsTheWorstEvidenceUnderTheRightClause) {
   EXPECT_EQ(min.level, "stated");
   EXPECT_EQ(min.cells[0].cell, Cell::pass);
   EXPECT_EQ(min.cells[1].cell, Cell::fail);  // one pass, one fail: the fail shows
-  EXPECT_EQ(min.cells[1].counts[static_cast<int>(Cell::pass)], 1);
-  EXPECT_EQ(min.cells[1].counts[static_cast<int>(Cell::fail)], 1);
+  EXPECT_EQ(min.cells[1].counts[Cell::pass], 1);
+  EXPECT_EQ(min.cells[1].counts[Cell::fail], 1);
   // The failing case was written for the activity clause but judged none of it.
   EXPECT_EQ(row(m, "group.activity.none-in-progress").cells[1].cell, Cell::untested);
   EXPECT_EQ(row(m, "group.activity.none-in-progress").cells[0].cell, Cell::pass);
