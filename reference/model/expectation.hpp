@@ -20,6 +20,14 @@ namespace essconf::model {
 // spec: every reading of the documentation passes (open clauses generous);
 // strict: only the reference's own choices pass, other readings are deviations.
 enum class Profile { spec, strict };
+// "spec" or "strict": the one reader and writer of profile names (flags,
+// results.json, reports).
+constexpr std::string_view name(Profile p) noexcept { return p == Profile::strict ? "strict" : "spec"; }
+constexpr std::optional<Profile> parse_profile(std::string_view text) noexcept {
+  if (text == "spec") return Profile::spec;
+  if (text == "strict") return Profile::strict;
+  return std::nullopt;
+}
 
 // How an observed outcome is graded when it matches an allowed Outcome.
 // Anything that matches no Outcome is a fail.

@@ -24,7 +24,7 @@ struct ExplainOptions {
   std::string target = "/";
   std::string body;
   std::vector<std::string> headers;
-  std::string profile = "spec";
+  model::Profile profile = model::Profile::spec;
   std::int64_t now = 0;
 };
 
@@ -46,7 +46,7 @@ int run_case(const ExplainOptions& o) {
   model::Context ctx;
   ctx.now = clock_now(o.now);
   const auto req = runner::build_request(c.request, ctx.now, "explain-nonce-0001");
-  const auto profile = o.profile == "strict" ? model::Profile::strict : model::Profile::spec;
+  const auto profile = o.profile;
   std::cout << wire::to_http_bytes(req) << "\n\n" << model::to_json(model::expect(c.world, req, profile, ctx)) << "\n";
   return 0;
 }
@@ -78,7 +78,7 @@ int run(const ExplainOptions& o) {
   }
   model::Context ctx;
   ctx.now = clock_now(o.now);
-  const auto profile = o.profile == "strict" ? model::Profile::strict : model::Profile::spec;
+  const auto profile = o.profile;
   std::cout << model::to_json(model::expect(*parsed.world, req, profile, ctx)) << "\n";
   return 0;
 }
@@ -97,9 +97,7 @@ void add_explain_command(CLI::App& app, int& exit_status) {
   cmd->require_option(1, 0);
   cmd->add_option("--body", opts->body, "Request body (a form body needs --header 'Content-Type: ...')");
   cmd->add_option("--header", opts->headers, "Header 'Name: value' (repeatable)");
-  cmd->add_option("--profile", opts->profile, "spec or strict")
-      ->check(CLI::IsMember({"spec", "strict"}))
-      ->capture_default_str();
+  add_profile_option(cmd, opts->profile, "spec or strict");
   cmd->add_option("--now", opts->now, "The target's clock as Unix seconds (default: this machine's)");
   cmd->callback([opts, &exit_status] { exit_status = run(*opts); });
 }

@@ -57,7 +57,7 @@ struct FuzzOptions {
   int jobs = 1;
   std::string corpus = "fuzz-corpus";
   std::string findings = "fuzz-findings";
-  std::string profile = "spec";
+  model::Profile profile = model::Profile::spec;
   std::uint64_t seed = 1;
   bool no_progress = false;
 };
@@ -73,7 +73,7 @@ int fuzz(const FuzzOptions& o) {
     std::string command = "scripts/fuzz --target " + (o.target.empty() ? std::string("URL") : o.target) + " --time " + o.time;
     if (o.jobs != 1) command += fmt::format(" --jobs {}", o.jobs);
     for (const auto& [flag, value, fallback] : {std::tuple{"--corpus", o.corpus, "fuzz-corpus"},
-                                                {"--findings", o.findings, "fuzz-findings"}, {"--profile", o.profile, "spec"}})
+                                                {"--findings", o.findings, "fuzz-findings"}, {"--profile", std::string(model::name(o.profile)), "spec"}})
       if (value != fallback) command += fmt::format(" {} {}", flag, value);
     if (o.seed != 1) command += fmt::format(" --seed {}", o.seed);
     if (o.no_progress) command += " --no-progress";
@@ -85,7 +85,7 @@ int fuzz(const FuzzOptions& o) {
   if (!t.url) return 2;
   fuzzing::CampaignOptions c;
   c.run.target = c.run.fixture = *t.url;
-  c.run.profile = o.profile == "strict" ? model::Profile::strict : model::Profile::spec;
+  c.run.profile = o.profile;
   c.run.seed = o.seed;
   c.seconds = seconds;
   c.corpus_dir = o.corpus;
@@ -146,7 +146,7 @@ void add_fuzz_commands(CLI::App& app, int& exit_status) {
   cmd->add_option("--jobs", o->jobs, "Parallel fuzzing processes")->check(CLI::Range(1, 64))->capture_default_str();
   cmd->add_option("--corpus", o->corpus, "Corpus folder (seeded from the catalog when empty)")->capture_default_str();
   cmd->add_option("--findings", o->findings, "Where findings are written")->capture_default_str();
-  cmd->add_option("--profile", o->profile, "spec or strict")->check(CLI::IsMember({"spec", "strict"}))->capture_default_str();
+  add_profile_option(cmd, o->profile, "spec or strict");
   cmd->add_option("--seed", o->seed, "libFuzzer seed")->capture_default_str();
   cmd->add_flag("--no-progress", o->no_progress,
                 "No live status line on stderr (drawn only when stderr is a terminal and --jobs is 1, NO_COLOR and "

@@ -43,7 +43,7 @@ namespace {
 struct RunCliOptions {
   std::vector<std::string> targets;
   std::string fixture_url;
-  std::string profile = "spec";
+  model::Profile profile = model::Profile::spec;
   std::string signature = "v1";
   std::vector<std::string> filters;
   std::string shard;
@@ -235,7 +235,7 @@ int run_target(const RunCliOptions& o, const TargetSpec& spec, bool several, con
     ro.fixture = *f;
   }
   if (!o.access_key_id.empty()) ro.credentials.emplace(o.access_key_id, o.access_key_secret);
-  ro.profile = o.profile == "strict" ? model::Profile::strict : model::Profile::spec;
+  ro.profile = o.profile;
   ro.signature = o.signature == "v3" ? runner::SignatureScheme::v3 : runner::SignatureScheme::v1;
   ro.seed = o.seed;
   ro.limits.connect_timeout = std::chrono::milliseconds(o.connect_timeout_ms);
@@ -373,9 +373,7 @@ void add_run_command(CLI::App& app, int& exit_status) {
                   "[LABEL=]URL of a target, e.g. vendor=http://127.0.0.1:8080, or [LABEL=]reference for the embedded "
                   "reference server (repeatable: each gets the same cases; default: reference)");
   cmd->add_option("--fixture-url", o->fixture_url, "Fixture protocol base URL (default: the target's)");
-  cmd->add_option("--profile", o->profile, "spec (every reading the ledger allows) or strict (the reference's choices)")
-      ->check(CLI::IsMember({"spec", "strict"}))
-      ->capture_default_str();
+  add_profile_option(cmd, o->profile, "spec (every reading the ledger allows) or strict (the reference's choices)");
   cmd->add_option("--signature", o->signature,
                   "How signed requests are signed: v1 (HMAC-SHA1 parameters, the fixture protocol's) or v3 "
                   "(ACS3-HMAC-SHA256 headers; judges the target on V3 too)")

@@ -69,8 +69,7 @@ int one_input(const uint8_t* data, size_t size) {
   runner::Case& kase = *parsed.value;
   kase.id = fmt::format("fuzz.{}", c.inputs);
   const runner::CaseResult r = c.session->run(kase);
-  const bool bad = r.verdict.kind == runner::VerdictKind::fail || r.verdict.kind == runner::VerdictKind::error ||
-                   (r.verdict.kind == runner::VerdictKind::deviation && c.options.run.profile == model::Profile::strict);
+  const bool bad = runner::blocks(r.verdict.kind, c.options.run.profile);
   if (bad) {
     Finding f{signature_of(r), c.options.target_text, c.options.run.seed, kase, r};
     if (c.signatures.insert(f.signature).second) {

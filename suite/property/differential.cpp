@@ -19,17 +19,8 @@
 namespace essconf::property {
 namespace {
 
-bool acceptable(const runner::CaseResult& r, model::Profile profile) {
-  switch (r.verdict.kind) {
-    case runner::VerdictKind::pass:
-    case runner::VerdictKind::not_applicable:
-      return true;
-    case runner::VerdictKind::deviation:
-      return profile == model::Profile::spec;
-    default:
-      return false;
-  }
-}
+// A generated case is not a counterexample unless its verdict blocks (the run's one rule).
+bool acceptable(const runner::CaseResult& r, model::Profile profile) { return !runner::blocks(r.verdict.kind, profile); }
 
 // The failure's report: the shrunk case, its findings and how to replay it.
 runner::PropertyFailure describe_failure(const runner::CaseResult& r, const rc::detail::FailureResult& bad,

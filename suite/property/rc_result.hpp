@@ -32,7 +32,7 @@ class FailureLedger {
       return out;
     }
     for (const auto& f : v.findings)
-      if (f.kind == runner::VerdictKind::fail || (f.kind == runner::VerdictKind::deviation && profile == model::Profile::strict))
+      if (f.kind != runner::VerdictKind::error && runner::blocks(f.kind, profile))
         out.push_back(fmt::format("{}|{}", f.clause, runner::name(f.kind)));
     if (out.empty()) out.push_back(fmt::format("{}|{}", v.clauses.empty() ? "" : v.clauses.front(), runner::name(v.kind)));
     return out;

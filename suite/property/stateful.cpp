@@ -147,8 +147,7 @@ void send_and_check(Target& t, const runner::RequestSpec& spec) {
   }
   runner::Observation o{x.status, x.headers, x.body, t.read()};
   const auto v = runner::check({e, before, false}, o);
-  const bool ok = v.kind == runner::VerdictKind::pass ||
-                  (v.kind == runner::VerdictKind::deviation && t.options.profile == model::Profile::spec);
+  const bool ok = v.kind != runner::VerdictKind::not_applicable && !runner::blocks(v.kind, t.options.profile);
   if (!ok)
     t.fail(fmt::format("RemoveInstances {}: {}\n{}\ncurl: {}", runner::name(v.kind), v.summary,
                        wire::to_http_bytes(request), wire::to_curl(request, t.options.target.origin())), v);

@@ -39,7 +39,7 @@ RunResult target(std::string label, std::vector<CaseResult> cases) {
   r.spec_revision = model::catalog().revision;
   r.label = std::move(label);
   r.target = "http://127.0.0.1:1";
-  r.profile = "spec";
+  r.profile = model::Profile::spec;
   r.seed = 1;
   r.cases = std::move(cases);
   return r;
@@ -102,7 +102,7 @@ TEST(Matrix, FiguresAndConformance) {
   auto dev = target("dev", {make_case("fmt.dev", {"response.format.json"}, VerdictKind::deviation,
                                       {{VerdictKind::deviation, "response.format.json", "a", "b"}})});
   EXPECT_TRUE(build_matrix({dev}, model::catalog()).figures[0].conformant);
-  dev.profile = "strict";
+  dev.profile = model::Profile::strict;
   EXPECT_FALSE(build_matrix({dev}, model::catalog()).figures[0].conformant);
   // A run that did not happen is not conformant.
   auto down = target("down", {});

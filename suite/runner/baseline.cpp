@@ -80,7 +80,6 @@ BaselineLoad load_baseline(const std::string& file) {
 
 BaselineReport apply_baseline(RunResult& result, const Baseline& baseline, const std::string& today) {
   BaselineReport report;
-  const bool strict = result.strict();
   for (const auto& e : baseline.entries) {
     const bool expired = e.expires < today;
     bool any = false, all_pass = true;
@@ -88,7 +87,7 @@ BaselineReport apply_baseline(RunResult& result, const Baseline& baseline, const
       if (!matches(e, c.id)) continue;
       any = true;
       if (c.verdict.kind == VerdictKind::not_applicable) continue;
-      if (!blocks(c, strict)) continue;
+      if (!blocks(c, result.profile)) continue;
       all_pass = false;
       if (!expired && c.baseline_reason.empty()) {
         c.baseline_reason = fmt::format("{} (until {})", e.reason, e.expires);

@@ -8,9 +8,9 @@
 namespace essconf::runner {
 namespace {
 
-RunResult result_with(std::vector<std::pair<std::string, VerdictKind>> cases, std::string profile = "spec") {
+RunResult result_with(std::vector<std::pair<std::string, VerdictKind>> cases, model::Profile profile = model::Profile::spec) {
   RunResult r;
-  r.profile = std::move(profile);
+  r.profile = profile;
   for (auto& [id, kind] : cases) {
     CaseResult c;
     c.id = id;
@@ -49,7 +49,7 @@ TEST(Baseline, EntriesWhoseCasesPassNowFailTheGate) {
 TEST(Baseline, DeviationsNeedAnExcuseOnlyUnderStrict) {
   RunResult spec = result_with({{"a", VerdictKind::deviation}});
   EXPECT_TRUE(apply_baseline(spec, {}, "2026-11-26").gate_ok(spec));
-  RunResult strict = result_with({{"a", VerdictKind::deviation}}, "strict");
+  RunResult strict = result_with({{"a", VerdictKind::deviation}}, model::Profile::strict);
   EXPECT_FALSE(apply_baseline(strict, {}, "2026-11-26").gate_ok(strict));
   EXPECT_TRUE(apply_baseline(strict, {{{"a", "we chose XML", "2099-01-01"}}}, "2026-11-26").gate_ok(strict));
 }

@@ -178,8 +178,9 @@ RunResult read_results(const json::value& doc) {
   r.shard = optional_string(o, "shard", "$");
   r.target = string_at(o, "target", "$");
   r.fixture = string_at(o, "fixture", "$");
-  r.profile = string_at(o, "profile", "$");
-  if (r.profile != "spec" && r.profile != "strict") throw BadValue{"$.profile", "expected spec or strict"};
+  const auto profile = model::parse_profile(string_at(o, "profile", "$"));
+  if (!profile) throw BadValue{"$.profile", "expected spec or strict"};
+  r.profile = *profile;
   r.seed = number_at<std::uint64_t>(o, "seed", "$");
   r.started_at = string_at(o, "started_at", "$");
   r.wall_seconds = number_at<double>(o, "wall_seconds", "$");
@@ -249,7 +250,7 @@ std::optional<std::vector<RunResult>> merge_results(std::vector<RunResult> resul
                           first_name[t], file, display_name(m), what, a, b);
     };
     if (m.spec_revision != r.spec_revision) return disagree("spec revision", m.spec_revision, r.spec_revision), std::nullopt;
-    if (m.profile != r.profile) return disagree("profile", m.profile, r.profile), std::nullopt;
+    if (m.profile != r.profile) return disagree("profile", std::string(name(m.profile)), std::string(name(r.profile))), std::nullopt;
     if (m.seed != r.seed) return disagree("seed", std::to_string(m.seed), std::to_string(r.seed)), std::nullopt;
     // Each case and property may come from one slice only.
     auto first_time = [&](std::set<std::string>& seen, const std::string& what) {

@@ -76,7 +76,7 @@ RunResult slice(const std::string& label, const std::string& shard, std::vector<
   r.label = label;
   r.shard = shard;
   r.target = "http://127.0.0.1:1";
-  r.profile = "spec";
+  r.profile = model::Profile::spec;
   r.seed = 1;
   r.started_at = "2026-11-26T00:00:0" + shard.substr(0, 1) + "Z";
   r.http_requests = 10;

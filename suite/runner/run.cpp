@@ -295,14 +295,15 @@ std::string flaky_text(const std::vector<VerdictKind>& repeats) {
 bool CaseResult::flaky() const noexcept { return runner::flaky(repeats); }
 bool PropertyResult::flaky() const noexcept { return runner::flaky(repeats); }
 
-bool blocks(const CaseResult& c, bool strict) noexcept {
-  return c.verdict.kind == VerdictKind::fail || c.verdict.kind == VerdictKind::error || c.flaky() ||
-         (strict && c.verdict.kind == VerdictKind::deviation);
+bool blocks(VerdictKind k, model::Profile profile) noexcept {
+  return k == VerdictKind::fail || k == VerdictKind::error || (profile == model::Profile::strict && k == VerdictKind::deviation);
 }
+
+bool blocks(const CaseResult& c, model::Profile profile) noexcept { return blocks(c.verdict.kind, profile) || c.flaky(); }
 
 bool RunResult::conformant(bool excuse_baseline) const {
   return run_error.empty() && failed_properties() == 0 && std::none_of(cases.begin(), cases.end(), [&](const CaseResult& c) {
-           return blocks(c, strict()) && !(excuse_baseline && !c.baseline_reason.empty());
+           return blocks(c, profile) && !(excuse_baseline && !c.baseline_reason.empty());
          });
 }
 
@@ -319,7 +320,7 @@ RunResult run_cases(const std::vector<Case>& cases, const RunOptions& o) {
   result.spec_revision = model::catalog().revision;
   result.target = o.target.origin() + o.target.base_path;
   result.fixture = o.fixture.origin() + o.fixture.base_path;
-  result.profile = o.profile == model::Profile::strict ? "strict" : "spec";
+  result.profile = o.profile;
   result.seed = o.seed;
   result.started_at = iso_now();
   const auto start = std::chrono::steady_clock::now();
@@ -332,7 +333,7 @@ RunResult run_cases(const std::vector<Case>& cases, const RunOptions& o) {
     for (const auto& c : cases) {
       result.cases.push_back(session.run(c));
       if (!o.on_progress) continue;
-      failures += blocks(result.cases.back(), o.profile == model::Profile::strict) ? 1 : 0;
+      failures += blocks(result.cases.back(), o.profile) ? 1 : 0;
       o.on_progress({"catalog", result.cases.size(), cases.size(), failures, session.http_requests()});
     }
   }

@@ -78,8 +78,10 @@ bool flaky(const std::vector<VerdictKind>& repeats) noexcept;
 std::string flaky_text(const std::vector<VerdictKind>& repeats);
 
 // The one rule of what blocks conformance, a baseline aside: a fail, an
-// error, a flaky verdict, and under the strict profile a deviation.
-bool blocks(const CaseResult& c, bool strict) noexcept;
+// error, and under the strict profile a deviation; for a case or a property,
+// also a flaky verdict (repetitions that disagree).
+bool blocks(VerdictKind k, model::Profile profile) noexcept;
+bool blocks(const CaseResult& c, model::Profile profile) noexcept;
 
 // One distinct failure of a property: its signature (the clause and the
 // kind of what went wrong) and its own shrunk counterexample. A property goes
@@ -123,7 +125,7 @@ struct RunResult {
   std::string shard;  // "i/n" when the run was one slice of the catalog, else ""
   std::string target;
   std::string fixture;
-  std::string profile;
+  model::Profile profile = model::Profile::spec;
   std::uint64_t seed = 0;
   std::string started_at;  // ISO 8601 UTC
   double wall_seconds = 0;
@@ -136,7 +138,6 @@ struct RunResult {
   std::map<VerdictKind, int> counts() const;
   int failed_properties() const;  // properties that block the gate: fail, error or flaky
   int flaky_cases() const;
-  bool strict() const noexcept { return profile == "strict"; }
   // The run happened, and nothing blocks it (blocks()); with `excuse_baseline`,
   // cases a baseline entry excuses (CaseResult::baseline_reason) aside.
   bool conformant(bool excuse_baseline = false) const;

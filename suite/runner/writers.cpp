@@ -122,7 +122,7 @@ std::string results_json(const RunResult& r) {
                    {"shard", r.shard},
                    {"target", r.target},
                    {"fixture", r.fixture},
-                   {"profile", r.profile},
+                   {"profile", std::string(model::name(r.profile))},
                    {"seed", r.seed},
                    {"started_at", r.started_at},
                    {"wall_seconds", r.wall_seconds},
@@ -142,13 +142,11 @@ std::string junit_xml(const RunResult& r) {
   decl.append_attribute("version") = "1.0";
   decl.append_attribute("encoding") = "UTF-8";
   const auto counts = r.counts();
-  const bool strict = r.strict();
   // Testcases: the cases, and each property once per distinct failure (once when it did not fail).
   std::size_t tests = r.cases.size();
   int failures = 0, errors = counts.at(VerdictKind::error), skipped = counts.at(VerdictKind::not_applicable);
   for (const auto& c : r.cases)
-    failures += c.verdict.kind == VerdictKind::fail || (strict && c.verdict.kind == VerdictKind::deviation) ||
-                (c.flaky() && c.verdict.kind != VerdictKind::error);
+    failures += blocks(c, r.profile) && c.verdict.kind != VerdictKind::error;
   for (const auto& p : r.properties) {
     tests += std::max<std::size_t>(1, p.failures.size());
     for (const auto& f : p.failures) (f.kind == VerdictKind::error ? errors : failures) += 1;
@@ -172,7 +170,7 @@ std::string junit_xml(const RunResult& r) {
   suite.append_attribute("timestamp") = r.started_at.c_str();
   auto props = suite.append_child("properties");
   for (const auto& [n, v] : {std::pair<std::string, std::string>{"spec_revision", r.spec_revision},
-                             {"profile", r.profile}, {"seed", std::to_string(r.seed)}}) {
+                             {"profile", std::string(model::name(r.profile))}, {"seed", std::to_string(r.seed)}}) {
     auto p = props.append_child("property");
     p.append_attribute("name") = n.c_str();
     p.append_attribute("value") = v.c_str();
@@ -198,8 +196,7 @@ std::string junit_xml(const RunResult& r) {
           xml_text(fmt::format("known {} (baseline: {}): {}", name(c.verdict.kind), c.baseline_reason, c.verdict.summary)).c_str();
       continue;
     }
-    if (c.flaky() && c.verdict.kind != VerdictKind::error && c.verdict.kind != VerdictKind::fail &&
-        !(strict && c.verdict.kind == VerdictKind::deviation)) {
+    if (c.flaky() && !blocks(c.verdict.kind, r.profile)) {
       auto f = tc.append_child("failure");
       f.append_attribute("message") = xml_text(flaky_text(c.repeats)).c_str();
       f.append_attribute("type") = "flaky";
@@ -209,7 +206,7 @@ std::string junit_xml(const RunResult& r) {
     switch (c.verdict.kind) {
       case VerdictKind::fail:
       case VerdictKind::deviation:
-        if (c.verdict.kind == VerdictKind::fail || strict) {
+        if (blocks(c.verdict.kind, r.profile)) {
           auto f = tc.append_child("failure");
           f.append_attribute("message") = xml_text(c.verdict.summary).c_str();
           f.append_attribute("type") = std::string(name(c.verdict.kind)).c_str();
@@ -293,7 +290,7 @@ std::string terminal_report(const RunResult& r, bool colour) {
                        : k == VerdictKind::deviation ? "33" : "90";
     return fmt::format("\x1b[{}m{}\x1b[0m", code, s);
   };
-  std::string out = fmt::format("essconf run: {} (profile {}, spec {})\n", r.target, r.profile, r.spec_revision);
+  std::string out = fmt::format("essconf run: {} (profile {}, spec {})\n", r.target, model::name(r.profile), r.spec_revision);
   if (!r.run_error.empty()) return out + "the run could not happen: " + r.run_error + "\n";
   // Per clause: how each case that names it ended.
   std::map<std::string, std::map<VerdictKind, int>> by_clause;

@@ -19,7 +19,7 @@ RunResult sample() {
   r.spec_revision = "essconf-clauses-1 (golden)";
   r.target = "http://127.0.0.1:8080";
   r.fixture = r.target;
-  r.profile = "spec";
+  r.profile = model::Profile::spec;
   r.seed = 7;
   r.started_at = "2026-11-26T00:00:00Z";
   r.wall_seconds = 0.5;
