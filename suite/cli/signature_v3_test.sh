@@ -15,6 +15,17 @@ out |= {c for p in d["properties"] for f in p.get("failures", []) for c in f["cl
 print(" ".join(sorted(out)))' "$1" 2>&1
 }
 
+# expect_fail_under NAME RC RESULTS CLAUSE: ok when RC is 1 and CLAUSE is among the failing clauses of RESULTS.
+expect_fail_under() {
+  local clauses
+  clauses=$(failing_clauses "$3")
+  if [[ $2 == 1 && " $clauses " == *" $4 "* ]]; then
+    ok "$1: exit 1, $4 among the failures"
+  else
+    not_ok "$1: exit 1 under $4" "rc $2, failing: $clauses"
+  fi
+}
+
 # The reference, V3: exit 0, and the signed cases went out as ACS3.
 "$essconf" run --signature v3 --property-runs 100 --out "$tmp/ref" >"$tmp/ref.txt" 2>&1
 rc=$?
@@ -38,12 +49,7 @@ for entry in skip-signature-check:rpc.signature ignore-timestamp:rpc.timestamp n
       >"$tmp/$fault.txt" 2>&1
     rc=$?
     stop_server
-    clauses=$(failing_clauses "$tmp/$fault/results.json")
-    if [[ $rc == 1 && " $clauses " == *" $clause "* ]]; then
-      ok "--fault $fault under --signature v3: exit 1, $clause among the failures"
-    else
-      not_ok "--fault $fault under --signature v3: exit 1 under $clause" "rc $rc, failing: $clauses"
-    fi
+    expect_fail_under "--fault $fault under --signature v3" "$rc" "$tmp/$fault/results.json" "$clause"
   else
     not_ok "--fault $fault: the server starts" ""
   fi
@@ -57,17 +63,12 @@ if start_server v1only --reading signature-v1-only; then
     >"$tmp/v1v3.txt" 2>&1
   rc_v3=$?
   stop_server
-  clauses=$(failing_clauses "$tmp/v1v3/results.json")
   if [[ $rc_default == 0 ]]; then
     ok "--reading signature-v1-only, default run (V1): exit 0, refusing V3 is a reading"
   else
     not_ok "--reading signature-v1-only, default run: exit 0" "rc $rc_default: $(tail -1 "$tmp/v1d.txt")"
   fi
-  if [[ $rc_v3 == 1 && " $clauses " == *" rpc.signature "* ]]; then
-    ok "--reading signature-v1-only under --signature v3: exit 1 under rpc.signature"
-  else
-    not_ok "--reading signature-v1-only under --signature v3: exit 1 under rpc.signature" "rc $rc_v3, failing: $clauses"
-  fi
+  expect_fail_under "--reading signature-v1-only under --signature v3" "$rc_v3" "$tmp/v1v3/results.json" rpc.signature
 else
   not_ok "--reading signature-v1-only: the server starts" ""
 fi

@@ -165,9 +165,10 @@ class Req {
     Req plain = *this;
     plain.v3_.reset();
     std::vector<wire::Header> headers = {{"Host", "127.0.0.1:8080"}};
-    for (const char* name : {"Action", "Version"})
-      for (const auto& p : pairs_)
-        if (p.first == name) headers.push_back({std::string("x-acs-") + (name[0] == 'A' ? "action" : "version"), p.second});
+    for (const auto& p : pairs_) {
+      if (p.first == "Action") headers.push_back({"x-acs-action", p.second});
+      if (p.first == "Version") headers.push_back({"x-acs-version", p.second});
+    }
     headers.push_back({"x-acs-date", v3_->date});
     headers.push_back({"x-acs-signature-nonce", v3_->nonce});
     wire::HttpRequest r = plain.drop("Action").drop("Version").build();
