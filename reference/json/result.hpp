@@ -1,0 +1,54 @@
+// One way to fail above the codec: a Result<T> is a value, or a Problem that
+// says where (a JSON path such as "$.ScalingGroups[0].MinSize", or empty when
+// the input is not JSON: a URL, a flag) and what is wrong.
+#pragma once
+
+#include <cassert>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace essconf {
+
+struct Problem {
+  std::string path;     // "$..." where the problem is; empty when there is no document
+  std::string message;  // a reason a user can act on
+
+  // "path: message", or the message alone.
+  std::string text() const { return path.empty() ? message : path + ": " + message; }
+  friend bool operator==(const Problem&, const Problem&) = default;
+};
+
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(Problem problem) : v_(std::in_place_index<1>, std::move(problem)) {}  // NOLINT(google-explicit-constructor)
+
+  bool ok() const noexcept { return v_.index() == 0; }
+  explicit operator bool() const noexcept { return ok(); }
+
+  T& value() & { assert(ok()); return std::get<0>(v_); }
+  const T& value() const& { assert(ok()); return std::get<0>(v_); }
+  T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T&& operator*() && { return std::move(*this).value(); }
+
+  const Problem& problem() const { assert(!ok()); return std::get<1>(v_); }
+  // The problem as one line ("" when there is none).
+  std::string error() const { return ok() ? std::string() : problem().text(); }
+
+ private:
+  std::variant<T, Problem> v_;
+};
+
+// For operations that give nothing back but can fail.
+struct Done {
+  friend bool operator==(Done, Done) = default;
+};
+using Status = Result<Done>;
+
+}  // namespace essconf
