@@ -25,10 +25,13 @@
 #include "suite/cli/embedded_server.hpp"
 #include "suite/cli/progress_line.hpp"
 #include "suite/property/properties.hpp"
+#include "suite/report/junit_report.hpp"
+#include "suite/report/results_json.hpp"
+#include "suite/report/terminal_report.hpp"
 #include "suite/runner/baseline.hpp"
+#include "suite/runner/files.hpp"
 #include "suite/runner/repeat.hpp"
 #include "suite/runner/run.hpp"
-#include "suite/runner/writers.hpp"
 
 #ifndef ESSCONF_CASES_DIR
 #define ESSCONF_CASES_DIR "fixtures/cases"
@@ -257,7 +260,7 @@ int run_target(const RunCliOptions& o, const TargetSpec& spec, bool several, con
   std::optional<runner::BaselineReport> known;
   if (baseline) known = runner::apply_baseline(result, *baseline, model::format_timestamp(std::time(nullptr)).substr(0, 10));
   if (several) std::cout << fmt::format("\n== target {} ==\n", spec.label);
-  std::cout << runner::terminal_report(result, isatty(STDOUT_FILENO) != 0) << std::flush;
+  std::cout << report::terminal_report(result, isatty(STDOUT_FILENO) != 0) << std::flush;
   if (known) {
     std::cout << fmt::format("baseline {}: {} known failure(s) excused\n", o.baseline, known->excused.size());
     for (const auto& e : known->expired)
@@ -270,14 +273,14 @@ int run_target(const RunCliOptions& o, const TargetSpec& spec, bool several, con
   int status = 0;
   if (!o.out_dir.empty()) {
     const std::string file = o.out_dir + (several ? "/" + spec.label : "") + "/results.json";
-    if (auto e = runner::write_file_atomically(file, runner::results_json(result)); !e.empty()) {
+    if (auto e = runner::write_file_atomically(file, report::results_json(result)); !e.empty()) {
       std::cerr << "essconf run: " << e << "\n";
       status = 2;
     }
   }
   if (!o.junit.empty()) {
     const std::string file = several ? per_target_file(o.junit, spec.label) : o.junit;
-    if (auto e = runner::write_file_atomically(file, runner::junit_xml(result)); !e.empty()) {
+    if (auto e = runner::write_file_atomically(file, report::junit_xml(result)); !e.empty()) {
       std::cerr << "essconf run: " << e << "\n";
       status = 2;
     }

@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "suite/report/results_json.hpp"
 #include "suite/runner/files.hpp"
-#include "suite/runner/writers.hpp"
 
 namespace essconf::runner {
 namespace {
@@ -27,7 +27,7 @@ TEST(ResultsReader, TheGoldenDocumentRoundTrips) {
   EXPECT_EQ(r->cases[1].verdict.findings.at(0).clause, "capacity.min-size");
   ASSERT_EQ(r->properties.size(), 1u);
   EXPECT_EQ(r->properties[0].failures.size(), 2u);
-  EXPECT_EQ(results_json(*r), doc);
+  EXPECT_EQ(report::results_json(*r), doc);
 }
 
 // Documents written before property verdicts ("ran", "passed", one "detail") still read.

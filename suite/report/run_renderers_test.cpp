@@ -1,6 +1,6 @@
-// The writers only render: for a fixed result stream their output is fixed
-// (golden files in fixtures/golden/; ESSCONF_UPDATE_GOLDEN=1 rewrites them).
-#include "suite/runner/writers.hpp"
+// The renderers of a run (results.json, JUnit, the terminal) only render: for
+// a fixed result stream their output is fixed (golden files in
+// fixtures/golden/; ESSCONF_UPDATE_GOLDEN=1 rewrites them).
 
 #include <cstdlib>
 #include <fstream>
@@ -11,8 +11,18 @@
 #include <fmt/format.h>
 #include <pugixml.hpp>
 
-namespace essconf::runner {
+#include "suite/report/junit_report.hpp"
+#include "suite/report/results_json.hpp"
+#include "suite/report/terminal_report.hpp"
+#include "suite/runner/files.hpp"
+
+namespace essconf::report {
 namespace {
+
+using runner::CaseResult;
+using runner::PropertyResult;
+using runner::RunResult;
+using runner::VerdictKind;
 
 RunResult sample() {
   RunResult r;
@@ -77,7 +87,7 @@ RunResult sample() {
 void compare_with_golden(const std::string& name, const std::string& actual) {
   const std::string path = "fixtures/golden/" + name;
   if (std::getenv("ESSCONF_UPDATE_GOLDEN") != nullptr) {
-    ASSERT_EQ(write_file_atomically(path, actual), "");
+    ASSERT_EQ(runner::write_file_atomically(path, actual), "");
     return;
   }
   std::ifstream in(path, std::ios::binary);
@@ -136,4 +146,4 @@ TEST(Writers, TerminalSummaryLine) {
 }
 
 }  // namespace
-}  // namespace essconf::runner
+}  // namespace essconf::report
