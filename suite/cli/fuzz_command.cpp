@@ -11,10 +11,10 @@
 #include <fmt/format.h>
 
 #include "suite/cli/commands.hpp"
-#include "suite/cli/embedded_server.hpp"
 #include "suite/cli/progress_line.hpp"
 #include "suite/fuzzing/campaign.hpp"
 #include "suite/fuzzing/finding.hpp"
+#include "suite/runner/embedded_server.hpp"
 
 #ifndef ESSCONF_CASES_DIR
 #define ESSCONF_CASES_DIR "fixtures/cases"
@@ -33,7 +33,7 @@ int parse_duration(const std::string& s) {
 }
 
 struct Target {
-  std::unique_ptr<EmbeddedServer> embedded;
+  std::unique_ptr<runner::EmbeddedServer> embedded;
   std::optional<client::Url> url;
 };
 
@@ -42,7 +42,7 @@ Target resolve_target(const std::string& target, const char* command) {
   Target t;
   std::string text = target;
   if (text.empty()) {
-    t.embedded = std::make_unique<EmbeddedServer>();
+    t.embedded = std::make_unique<runner::EmbeddedServer>();
     text = t.embedded->url();
   }
   std::string error;

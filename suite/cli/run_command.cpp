@@ -1,37 +1,30 @@
 // `essconf run`: the conformance run. Each --target ([LABEL=]URL, or
 // `reference` for the embedded reference server on a free loopback port) gets
 // the same seeded cases in turn; without --target, the embedded reference.
+// This file maps the flags to a plan per target and prints the outcome;
+// runner::run_target (suite/runner/run_target.hpp) runs it.
 #include <fnmatch.h>
 #include <unistd.h>
-
-#include <cstdlib>
 
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <ctime>
-#include <random>
 #include <iostream>
-#include <optional>
 #include <memory>
-#include <thread>
+#include <optional>
+#include <random>
 
 #include <fmt/format.h>
 
-#include "reference/model/model.hpp"
-#include "reference/server/http_server.hpp"
-#include "reference/server/service.hpp"
 #include "suite/cli/commands.hpp"
-#include "suite/cli/embedded_server.hpp"
 #include "suite/cli/progress_line.hpp"
-#include "suite/property/properties.hpp"
 #include "suite/report/junit_report.hpp"
 #include "suite/report/results_json.hpp"
 #include "suite/report/terminal_report.hpp"
 #include "suite/runner/baseline.hpp"
 #include "suite/runner/files.hpp"
-#include "suite/runner/repeat.hpp"
 #include "suite/runner/run.hpp"
+#include "suite/runner/run_target.hpp"
 
 #ifndef ESSCONF_CASES_DIR
 #define ESSCONF_CASES_DIR "fixtures/cases"
@@ -175,68 +168,13 @@ class RunStatus {
   std::uint64_t failures_shown_ = 0;
 };
 
-// One repetition: the cases, then the property phase, against one target.
-// --run-timeout-s bounds it: the catalog, then each property in what is left.
-runner::RunResult run_once(const RunCliOptions& o, const runner::RunOptions& ro, const std::vector<runner::Case>& cases,
-                           bool property_phase, RunStatus& status) {
-  const auto run_deadline = std::chrono::steady_clock::now() + ro.run_timeout;
-  status.phase_starts();
-  runner::RunResult result = runner::run_cases(cases, ro);
-  if (!property_phase || !result.run_error.empty()) return result;
-  // RapidCheck prints its global configuration when it starts; make it name
-  // this run's seed (the properties use --seed, not RapidCheck's own).
-  const std::string rc_params = fmt::format("seed={}", o.seed);
-  setenv("RC_PARAMS", rc_params.c_str(), /*overwrite=*/0);
-  // The property phase: generated cases, command sequences, concurrent calls.
-  property::PropertyOptions po;
-  po.run = ro;
-  po.differential_runs = o.property_runs;
-  po.stateful_runs = std::max(1, o.property_runs / 10);
-  po.concurrency_rounds = std::max(2, o.property_runs / 30);
-  for (auto* check : {&property::check_differential, &property::check_stateful, &property::check_concurrency_property}) {
-    po.run.run_timeout = std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                                    run_deadline - std::chrono::steady_clock::now()));
-    status.phase_starts();
-    result.properties.push_back((*check)(po));
-    result.http_requests += result.properties.back().http_requests;
-    result.wall_seconds += result.properties.back().seconds;
-  }
-  return result;
-}
-
-// Runs the cases and the property phase against one target; prints its
-// report; writes its files. Returns the exit status of this target alone.
-int run_target(const RunCliOptions& o, const TargetSpec& spec, bool several, const std::vector<runner::Case>& cases,
-               const std::optional<runner::Baseline>& baseline, bool property_phase, const std::string& shard,
-               RunStatus& progress) {
-  std::unique_ptr<EmbeddedServer> embedded;
-  std::string target = spec.url;
-  if (target.empty()) {
-    try {
-      embedded = std::make_unique<EmbeddedServer>();
-    } catch (const std::system_error& e) {
-      std::cerr << "essconf run: cannot start the embedded reference server: " << e.what() << "\n";
-      return 2;
-    }
-    target = embedded->url();
-  }
-  std::string error;
-  runner::RunOptions ro;
-  auto url = client::parse_url(target, error);
-  if (!url) {
-    std::cerr << fmt::format("essconf run: --target \"{}\": {}\n", target, error);
-    return 2;
-  }
-  ro.target = *url;
-  ro.fixture = *url;
-  if (!o.fixture_url.empty()) {
-    auto f = client::parse_url(o.fixture_url, error);
-    if (!f) {
-      std::cerr << fmt::format("essconf run: --fixture-url \"{}\": {}\n", o.fixture_url, error);
-      return 2;
-    }
-    ro.fixture = *f;
-  }
+// The plan of one target's run: the flags, the selected cases, the baseline.
+runner::RunPlan plan_for(const RunCliOptions& o, const TargetSpec& spec, const std::vector<runner::Case>& cases,
+                         const std::optional<runner::Baseline>& baseline, runner::Shard shard) {
+  runner::RunPlan plan;
+  plan.target = spec.url;
+  plan.fixture_url = o.fixture_url;
+  auto& ro = plan.options;
   if (!o.access_key_id.empty()) ro.credentials.emplace(o.access_key_id, o.access_key_secret);
   ro.profile = o.profile;
   ro.signature = o.signature == "v3" ? runner::SignatureScheme::v3 : runner::SignatureScheme::v1;
@@ -244,110 +182,141 @@ int run_target(const RunCliOptions& o, const TargetSpec& spec, bool several, con
   ro.limits.connect_timeout = std::chrono::milliseconds(o.connect_timeout_ms);
   ro.limits.request_timeout = std::chrono::milliseconds(o.request_timeout_ms);
   ro.run_timeout = std::chrono::seconds(o.run_timeout_s);
-  progress.set_label(several ? spec.label : "");
-  ro.on_progress = progress.callback();
-
-  // --repeat N: the same cases and properties N times, folded into one result with each verdict's stability.
-  std::vector<runner::RunResult> repetitions;
-  for (int i = 0; i < o.repeat; ++i) {
-    repetitions.push_back(run_once(o, ro, cases, property_phase, progress));
-    if (!repetitions.back().run_error.empty()) break;
-  }
-  progress.clear();
-  runner::RunResult result = runner::fold_repeats(std::move(repetitions));
-  result.label = spec.label;
-  result.shard = shard;
-  std::optional<runner::BaselineReport> known;
-  if (baseline) known = runner::apply_baseline(result, *baseline, model::format_timestamp(std::time(nullptr)).substr(0, 10));
-  if (several) std::cout << fmt::format("\n== target {} ==\n", spec.label);
-  std::cout << report::terminal_report(result, isatty(STDOUT_FILENO) != 0) << std::flush;
-  if (known) {
-    std::cout << fmt::format("baseline {}: {} known failure(s) excused\n", o.baseline, known->excused.size());
-    for (const auto& e : known->expired)
-      std::cout << fmt::format("  expired on {}: {} ({}) -- renew it with a reason or fix the target\n", e.expires, e.case_glob, e.reason);
-    for (const auto& e : known->now_passing)
-      std::cout << fmt::format("  passes now: {} ({}) -- remove the entry\n", e.case_glob, e.reason);
-    for (const auto& e : known->matching_nothing)
-      std::cout << fmt::format("  matches no case of this run: {}\n", e.case_glob);
-  }
-  int status = 0;
-  if (!o.out_dir.empty()) {
-    const std::string file = o.out_dir + (several ? "/" + spec.label : "") + "/results.json";
-    if (auto e = runner::write_file_atomically(file, report::results_json(result)); !e.empty()) {
-      std::cerr << "essconf run: " << e << "\n";
-      status = 2;
-    }
-  }
-  if (!o.junit.empty()) {
-    const std::string file = several ? per_target_file(o.junit, spec.label) : o.junit;
-    if (auto e = runner::write_file_atomically(file, report::junit_xml(result)); !e.empty()) {
-      std::cerr << "essconf run: " << e << "\n";
-      status = 2;
-    }
-  }
-  if (!result.run_error.empty()) return 2;
-  if (status != 0) return status;
-  const bool conformant = known ? known->gate_ok(result) : result.conformant();
-  return conformant ? 0 : 1;
+  plan.cases = cases;
+  plan.shard = shard;
+  plan.property_runs = o.property_runs;
+  plan.repeat = o.repeat;
+  plan.baseline = baseline;
+  plan.label = spec.label;
+  return plan;
 }
 
-int run(const RunCliOptions& o) {
+// The report on stdout, and what the baseline says about its entries.
+void print_outcome(const RunCliOptions& o, const runner::RunOutcome& outcome) {
+  std::cout << report::terminal_report(outcome.result, isatty(STDOUT_FILENO) != 0) << std::flush;
+  if (!outcome.baseline) return;
+  const auto& known = *outcome.baseline;
+  std::cout << fmt::format("baseline {}: {} known failure(s) excused\n", o.baseline, known.excused.size());
+  for (const auto& e : known.expired)
+    std::cout << fmt::format("  expired on {}: {} ({}) -- renew it with a reason or fix the target\n", e.expires, e.case_glob, e.reason);
+  for (const auto& e : known.now_passing)
+    std::cout << fmt::format("  passes now: {} ({}) -- remove the entry\n", e.case_glob, e.reason);
+  for (const auto& e : known.matching_nothing)
+    std::cout << fmt::format("  matches no case of this run: {}\n", e.case_glob);
+}
+
+// results.json and JUnit, as the flags ask. -> 0, or 2 when a file could not be written.
+int write_outputs(const RunCliOptions& o, const runner::RunResult& result, const std::string& label, bool several) {
+  int status = 0;
+  auto write = [&](const std::string& file, const std::string& content) {
+    if (auto e = runner::write_file_atomically(file, content); !e.empty()) {
+      std::cerr << "essconf run: " << e << "\n";
+      status = 2;
+    }
+  };
+  if (!o.out_dir.empty()) write(o.out_dir + (several ? "/" + label : "") + "/results.json", report::results_json(result));
+  if (!o.junit.empty()) write(several ? per_target_file(o.junit, label) : o.junit, report::junit_xml(result));
+  return status;
+}
+
+// Runs the cases and the property phase against one target; prints its
+// report; writes its files. Returns the exit status of this target alone.
+int run_one_target(const RunCliOptions& o, runner::RunPlan plan, bool several, RunStatus& progress) {
+  progress.set_label(several ? plan.label : "");
+  plan.options.on_progress = progress.callback();
+  plan.on_phase = [&progress] { progress.phase_starts(); };
+  const runner::RunOutcome outcome = runner::run_target(plan);
+  progress.clear();
+  if (!outcome.error.empty()) {
+    std::cerr << "essconf run: " << outcome.error << "\n";
+    return 2;
+  }
+  if (several) std::cout << fmt::format("\n== target {} ==\n", plan.label);
+  print_outcome(o, outcome);
+  return std::max(outcome.exit_status, write_outputs(o, outcome.result, plan.label, several));
+}
+
+// The --target flags (default: the embedded reference), each with its own label.
+std::optional<std::vector<TargetSpec>> parse_targets(const RunCliOptions& o) {
   std::vector<TargetSpec> targets;
   for (const auto& text : o.targets.empty() ? std::vector<std::string>{"reference"} : o.targets) {
     std::string error;
     auto t = parse_target(text, error);
     if (!t) {
       std::cerr << fmt::format("essconf run: --target \"{}\": {}\n", text, error);
-      return 2;
+      return std::nullopt;
     }
     for (const auto& other : targets)
       if (other.label == t->label) {
         std::cerr << fmt::format("essconf run: two targets are labelled \"{}\"; name them with --target LABEL=URL\n", t->label);
-        return 2;
+        return std::nullopt;
       }
     targets.push_back(*t);
   }
   if (targets.size() > 1 && !o.fixture_url.empty()) {
     std::cerr << "essconf run: --fixture-url names one target's fixture protocol; with several targets each serves its own\n";
-    return 2;
+    return std::nullopt;
   }
+  return targets;
+}
+
+// The case catalog of --cases, its files named as in the repository.
+std::optional<std::vector<runner::Case>> load_catalog(const RunCliOptions& o) {
   auto loaded = runner::load_cases(o.cases_dir);
-  if (!loaded.errors.empty()) {
-    for (const auto& e : loaded.errors) std::cerr << "essconf run: " << e << "\n";
-    return 2;
-  }
-  std::optional<runner::Baseline> baseline;
-  if (!o.baseline.empty()) {
-    auto b = runner::load_baseline(o.baseline);
-    if (!b.value) {
-      std::cerr << "essconf run: " << b.error << "\n";
-      return 2;
-    }
-    baseline = std::move(b.value);
-  }
-  int shard_i = 1, shard_n = 1;
-  if (!o.shard.empty() && !parse_shard(o.shard, shard_i, shard_n)) {
-    std::cerr << fmt::format("essconf run: --shard \"{}\": expected i/n with 1 <= i <= n\n", o.shard);
-    return 2;
+  if (!loaded.problems.empty()) {
+    for (const auto& p : loaded.problems) std::cerr << "essconf run: " << p.text() << "\n";
+    return std::nullopt;
   }
   // The catalog's files are named as in the repository (fixtures/cases/...), wherever it was built.
   const std::string source_dir = std::string(ESSCONF_SOURCE_DIR) + "/";
   for (auto& c : loaded.cases)
     if (source_dir.size() > 1 && c.file.starts_with(source_dir)) c.file = c.file.substr(source_dir.size());
+  return std::move(loaded.cases);
+}
+
+// The cases --filter selects, of this --shard slice, in the order to run them.
+std::vector<runner::Case> select_cases(const RunCliOptions& o, std::vector<runner::Case> catalog, runner::Shard shard) {
   std::vector<runner::Case> cases;
   std::size_t index = 0;
-  for (auto& c : loaded.cases) {
+  for (auto& c : catalog) {
     if (!selected(c, o.filters)) continue;
-    if (index++ % static_cast<std::size_t>(shard_n) == static_cast<std::size_t>(shard_i - 1)) cases.push_back(std::move(c));
+    if (index++ % static_cast<std::size_t>(shard.count) == static_cast<std::size_t>(shard.index - 1)) cases.push_back(std::move(c));
   }
   if (o.shuffle) std::shuffle(cases.begin(), cases.end(), std::mt19937_64(o.seed));
-  if (o.list) {
-    for (const auto& c : cases) {
-      std::string clauses;
-      for (const auto& cl : c.clauses) clauses += (clauses.empty() ? "" : ",") + cl;
-      std::cout << fmt::format("{:<60} {}\n", c.id, clauses);
+  return cases;
+}
+
+void print_list(const std::vector<runner::Case>& cases) {
+  for (const auto& c : cases) {
+    std::string clauses;
+    for (const auto& cl : c.clauses) clauses += (clauses.empty() ? "" : ",") + cl;
+    std::cout << fmt::format("{:<60} {}\n", c.id, clauses);
+  }
+  std::cout << cases.size() << " cases\n";
+}
+
+int run(const RunCliOptions& o) {
+  const auto targets = parse_targets(o);
+  if (!targets) return 2;
+  auto catalog = load_catalog(o);
+  if (!catalog) return 2;
+  std::optional<runner::Baseline> baseline;
+  if (!o.baseline.empty()) {
+    auto b = runner::load_baseline(o.baseline);
+    if (!b) {
+      std::cerr << "essconf run: " << b.error() << "\n";
+      return 2;
     }
-    std::cout << cases.size() << " cases\n";
+    baseline = std::move(*b);
+  }
+  runner::Shard shard;
+  if (!o.shard.empty() && !parse_shard(o.shard, shard.index, shard.count)) {
+    std::cerr << fmt::format("essconf run: --shard \"{}\": expected i/n with 1 <= i <= n\n", o.shard);
+    return 2;
+  }
+  auto cases = select_cases(o, std::move(*catalog), shard);
+  if (o.list) {
+    print_list(cases);
     return 0;
   }
   if (o.skip_catalog) cases.clear();
@@ -355,15 +324,12 @@ int run(const RunCliOptions& o) {
     std::cerr << "essconf run: no case matches the filters\n";
     return 2;
   }
-  // The property phase is not split into slices: slice 1 of n runs it.
-  const bool property_phase = o.property_runs > 0 && shard_i == 1;
-  const std::string shard = shard_n > 1 ? fmt::format("{}/{}", shard_i, shard_n) : "";
   // The status line goes on stderr: stdout carries the report, which is piped and compared.
   ProgressLine line(std::cerr, progress_line_wanted(STDERR_FILENO, o.no_progress), terminal_width(STDERR_FILENO));
   RunStatus progress(line);
   int status = 0;
-  for (const auto& t : targets)
-    status = std::max(status, run_target(o, t, targets.size() > 1, cases, baseline, property_phase, shard, progress));
+  for (const auto& t : *targets)
+    status = std::max(status, run_one_target(o, plan_for(o, t, cases, baseline, shard), targets->size() > 1, progress));
   return status;
 }
 

@@ -20,7 +20,7 @@
 #include <fmt/format.h>
 
 #include "suite/cli/commands.hpp"
-#include "suite/cli/embedded_server.hpp"
+#include "suite/runner/embedded_server.hpp"
 #include "suite/runner/files.hpp"
 #include "suite/runner/results_reader.hpp"
 #include "suite/selftest/faults.hpp"
@@ -109,7 +109,7 @@ Outcome one(const std::string& kind, std::string_view name, std::string_view cla
   {
     server::ServiceOptions options;
     options.hooks = std::move(hooks);
-    EmbeddedServer target(std::move(options));
+    runner::EmbeddedServer target(std::move(options));
     r.exit_status = run_child(target.url(), dir, dir + ".txt", o);
   }
   r.failing = failing_clauses(dir + "/results.json");

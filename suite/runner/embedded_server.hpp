@@ -1,6 +1,7 @@
 // The embedded reference server: essconf serve's service on a free loopback
 // port, on its own thread, for as long as the object lives. Used when a
-// command is given no --target, and (with hooks) by essconf selftest.
+// command is given no --target (run_target.hpp, essconf fuzz), and (with
+// hooks) by essconf selftest.
 #pragma once
 
 #include <string>
@@ -11,7 +12,7 @@
 #include "reference/server/http_server.hpp"
 #include "reference/server/service.hpp"
 
-namespace essconf::cli {
+namespace essconf::runner {
 
 class EmbeddedServer {
  public:
@@ -34,4 +35,4 @@ class EmbeddedServer {
   std::thread thread_;
 };
 
-}  // namespace essconf::cli
+}  // namespace essconf::runner

@@ -1,0 +1,130 @@
+#include "suite/runner/run_target.hpp"
+
+#include <cstdlib>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <memory>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "reference/model/time.hpp"
+#include "suite/property/properties.hpp"
+#include "suite/runner/embedded_server.hpp"
+#include "suite/runner/repeat.hpp"
+
+namespace essconf::runner {
+namespace {
+
+void tell(const RunPlan& plan) {
+  if (plan.on_phase) plan.on_phase();
+}
+
+// The property phase of `property_runs` generated cases: command sequences
+// and concurrency rounds scale with it.
+property::PropertyOptions property_plan(const RunOptions& run, int property_runs) {
+  property::PropertyOptions po;
+  po.run = run;
+  po.differential_runs = property_runs;
+  po.stateful_runs = std::max(1, property_runs / 10);
+  po.concurrency_rounds = std::max(2, property_runs / 30);
+  return po;
+}
+
+// One repetition: the cases, then the property phase, against one target.
+// The run timeout bounds it: the catalog, then each property in what is left.
+RunResult run_once(const RunPlan& plan, const RunOptions& ro) {
+  const auto run_deadline = std::chrono::steady_clock::now() + ro.run_timeout;
+  tell(plan);
+  RunResult result = run_cases(plan.cases, ro);
+  if (!runs_property_phase(plan) || !result.run_error.empty()) return result;
+  // RapidCheck prints its global configuration when it starts; make it name
+  // this run's seed (the properties use the run's seed, not RapidCheck's own).
+  const std::string rc_params = fmt::format("seed={}", ro.seed);
+  setenv("RC_PARAMS", rc_params.c_str(), /*overwrite=*/0);
+  // The property phase: generated cases, command sequences, concurrent calls.
+  property::PropertyOptions po = property_plan(ro, plan.property_runs);
+  for (auto* check : {&property::check_differential, &property::check_stateful, &property::check_concurrency_property}) {
+    po.run.run_timeout = std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                                    run_deadline - std::chrono::steady_clock::now()));
+    tell(plan);
+    result.properties.push_back((*check)(po));
+    result.http_requests += result.properties.back().http_requests;
+    result.wall_seconds += result.properties.back().seconds;
+  }
+  return result;
+}
+
+// The plan's run options with its target and fixture URLs; the problem when one is not a URL.
+std::optional<RunOptions> run_options(const RunPlan& plan, const std::string& target, std::string& error) {
+  RunOptions ro = plan.options;
+  auto url = client::parse_url(target, error);
+  if (!url) {
+    error = fmt::format("--target \"{}\": {}", target, error);
+    return std::nullopt;
+  }
+  ro.target = *url;
+  ro.fixture = *url;
+  if (!plan.fixture_url.empty()) {
+    auto f = client::parse_url(plan.fixture_url, error);
+    if (!f) {
+      error = fmt::format("--fixture-url \"{}\": {}", plan.fixture_url, error);
+      return std::nullopt;
+    }
+    ro.fixture = *f;
+  }
+  return ro;
+}
+
+// --repeat N: the same cases and properties N times, folded into one result
+// with each verdict's stability. A run that could not happen is not repeated.
+RunResult run_repeated(const RunPlan& plan, const RunOptions& ro) {
+  std::vector<RunResult> repetitions;
+  for (int i = 0; i < plan.repeat; ++i) {
+    repetitions.push_back(run_once(plan, ro));
+    if (!repetitions.back().run_error.empty()) break;
+  }
+  RunResult result = fold_repeats(std::move(repetitions));
+  result.label = plan.label;
+  result.shard = plan.shard.count > 1 ? fmt::format("{}/{}", plan.shard.index, plan.shard.count) : "";
+  return result;
+}
+
+// 2 when the run could not happen; else 1 unless it is conformant (the baseline's excuses aside).
+int exit_status(const RunOutcome& o) {
+  if (!o.result.run_error.empty()) return 2;
+  const bool conformant = o.baseline ? o.baseline->gate_ok(o.result) : o.result.conformant();
+  return conformant ? 0 : 1;
+}
+
+}  // namespace
+
+bool runs_property_phase(const RunPlan& plan) noexcept { return plan.property_runs > 0 && plan.shard.index == 1; }
+
+RunOutcome run_target(const RunPlan& plan) {
+  RunOutcome out;
+  std::unique_ptr<EmbeddedServer> embedded;
+  std::string target = plan.target;
+  if (target.empty()) {
+    try {
+      embedded = std::make_unique<EmbeddedServer>(plan.embedded);
+    } catch (const std::system_error& e) {
+      out.error = fmt::format("cannot start the embedded reference server: {}", e.what());
+      return out;
+    }
+    target = embedded->url();
+  }
+  const auto ro = run_options(plan, target, out.error);
+  if (!ro) return out;
+  out.result = run_repeated(plan, *ro);
+  if (plan.baseline) {
+    const std::string today = plan.today.empty() ? model::format_timestamp(std::time(nullptr)).substr(0, 10) : plan.today;
+    out.baseline = apply_baseline(out.result, *plan.baseline, today);
+  }
+  out.exit_status = exit_status(out);
+  return out;
+}
+
+}  // namespace essconf::runner
