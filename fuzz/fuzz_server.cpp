@@ -15,6 +15,7 @@
 
 #include "embedded/essconf_demo_world.hpp"
 #include "reference/model/world.hpp"
+#include "reference/server/beast_request.hpp"
 #include "reference/server/service.hpp"
 #include "reference/wire/body.hpp"
 
@@ -41,14 +42,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     boost::beast::error_code ec;
     while (!ec && !parser.is_done() && input.size() > 0) input += parser.put(input, ec);
     if (ec || !parser.is_done()) return 0;  // need_more included: a request cut short is never answered
-    const auto& msg = parser.get();
-    essconf::wire::HttpRequest request{std::string(msg.method_string()), std::string(msg.target()), {}, msg.body()};
-    for (const auto& f : msg) request.headers.push_back({std::string(f.name_string()), std::string(f.value())});
+    auto& msg = parser.get();
+    const auto request = essconf::server::to_wire(msg, std::move(msg.body()));
     const auto response = service.handle(request);
     if (response.status < 100 || response.status > 499) std::abort();
-    using essconf::server::kFixturePrefix;
-    const auto path = request.path();
-    if (!path.starts_with(kFixturePrefix) && path != kFixturePrefix.substr(0, kFixturePrefix.size() - 1)) {
+    if (!essconf::server::is_fixture_path(request.path())) {
       const auto id = essconf::wire::parse_body(response.body).field("RequestId");
       if (!id || id->empty() || *id != response.header("x-acs-request-id")) std::abort();
     }

@@ -29,6 +29,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "reference/server/beast_request.hpp"
+
 namespace essconf::server {
 
 namespace {
@@ -253,13 +255,7 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto read_done = Clock::now();
     auto& req = parser_->get();
 
-    wire::HttpRequest request;
-    request.method = std::string(req.method_string());
-    request.target = std::string(req.target());
-    request.headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())));
-    for (const auto& field : req)
-      request.headers.push_back({std::string(field.name_string()), std::string(field.value())});
-    request.body = std::move(req.body());
+    wire::HttpRequest request = to_wire(req, std::move(req.body()));
 
     HttpResponse response;
     try {

@@ -53,8 +53,7 @@ model::World Service::world() const {
 }
 
 HttpResponse Service::handle(const wire::HttpRequest& request) {
-  if (request.path().starts_with(kFixturePrefix) || request.path() == kFixturePrefix.substr(0, kFixturePrefix.size() - 1))
-    return fixture(request);
+  if (is_fixture_path(request.path())) return fixture(request);
   return remove_instances(request);
 }
 

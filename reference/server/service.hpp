@@ -12,6 +12,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "reference/model/model.hpp"
 #include "reference/server/http_response.hpp"
@@ -28,6 +29,13 @@ struct ServiceOptions {
 
 // The prefix of the fixture protocol's paths.
 inline constexpr std::string_view kFixturePrefix = "/_conformance/v1/";
+
+// Whether `path` (without its query) belongs to the fixture protocol: under
+// kFixturePrefix, or that prefix without its final slash. Everything else is
+// the API.
+constexpr bool is_fixture_path(std::string_view path) noexcept {
+  return path.starts_with(kFixturePrefix) || path == kFixturePrefix.substr(0, kFixturePrefix.size() - 1);
+}
 
 class Service {
  public:
