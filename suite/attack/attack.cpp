@@ -1,13 +1,9 @@
 // serve_attack URL ATTACK: one attack against a running `essconf serve`, with
 // a "good client" asking for an answer every 50 ms while it runs, and the
 // World compared byte for byte before and after (attacks change no state).
-// Plain POSIX sockets and poll: no Beast here, on purpose (compile time, and
-// an attacker that shares no code with the server it attacks).
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
+// Plain POSIX sockets and poll (the raw-HTTP test peer's), the suite's URL
+// parser, and nothing else of the project: no Beast here, on purpose (compile
+// time, and an attacker that shares no code with the server it attacks).
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -16,13 +12,11 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -39,12 +33,18 @@
 
 #include <fmt/format.h>
 
+#include "suite/client/raw_message.hpp"
+#include "suite/client/raw_socket.hpp"
+#include "suite/client/url.hpp"
+
 #ifndef ESSCONF_SOURCE_DIR
 #define ESSCONF_SOURCE_DIR "."
 #endif
 
 namespace {
 
+namespace client = essconf::client;
+namespace raw = essconf::raw;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
@@ -59,162 +59,62 @@ constexpr auto kMalformedDeadline = 5000ms;  // a malformed request must be sett
 
 double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 double s(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
-int poll_ms(Clock::time_point deadline) {
-  const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
-  return static_cast<int>(std::clamp<long long>(left, 0, 1000));
-}
-std::string errno_text(int e) { return std::strerror(e); }
 
-// ---------------------------------------------------------------- endpoint
+using raw::errno_text;
+using raw::Fd;
+using raw::poll_ms;
+
+// ---------------------------------------------------------------- the server attacked
 
 struct Endpoint {
-  sockaddr_storage addr{};
-  socklen_t len = 0;
-  int family = AF_INET;
-  std::string host_header;  // HOST:PORT as given
+  raw::Endpoint address;
+  std::string host_header;  // host[:port], for the Host field
 };
 
-std::optional<Endpoint> parse_url(std::string url, std::string& error) {
-  constexpr std::string_view kScheme = "http://";
-  if (url.rfind(kScheme, 0) != 0) {
-    error = "URL must start with http://";
+// http://HOST[:PORT] (client::parse_url, without a base path), resolved.
+std::optional<Endpoint> parse_target(std::string_view text, std::string& error) {
+  const auto url = client::parse_url(text, error);
+  if (!url) return std::nullopt;
+  if (!url->base_path.empty()) {
+    error = "URL must be an origin (http://HOST:PORT), without a path";
     return std::nullopt;
   }
-  url.erase(0, kScheme.size());
-  if (const auto slash = url.find('/'); slash != std::string::npos) {
-    if (url.substr(slash) != "/") {
-      error = "URL must be an origin (http://HOST:PORT), without a path";
-      return std::nullopt;
-    }
-    url.erase(slash);
-  }
-  std::string host;
-  std::string port;
-  if (!url.empty() && url.front() == '[') {
-    const auto close = url.find(']');
-    if (close == std::string::npos || close + 1 >= url.size() || url[close + 1] != ':') {
-      error = "expected http://[V6]:PORT";
-      return std::nullopt;
-    }
-    host = url.substr(1, close - 1);
-    port = url.substr(close + 2);
-  } else {
-    const auto colon = url.rfind(':');
-    if (colon == std::string::npos || colon == 0) {
-      error = "expected http://HOST:PORT";
-      return std::nullopt;
-    }
-    host = url.substr(0, colon);
-    port = url.substr(colon + 1);
-  }
-  if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos) {
-    error = "bad port in URL";
-    return std::nullopt;
-  }
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* res = nullptr;
-  if (const int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &res); rc != 0 || !res) {
-    error = fmt::format("cannot resolve {}: {}", host, ::gai_strerror(rc));
-    return std::nullopt;
-  }
-  Endpoint ep;
-  std::memcpy(&ep.addr, res->ai_addr, res->ai_addrlen);
-  ep.len = res->ai_addrlen;
-  ep.family = res->ai_family;
-  ep.host_header = url;
-  ::freeaddrinfo(res);
-  return ep;
+  auto address = raw::resolve(url->host, url->port, error);
+  if (!address) return std::nullopt;
+  return Endpoint{*address, url->host_header()};
 }
 
-// ---------------------------------------------------------------- sockets
-
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() { reset(); }
-  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-  Fd& operator=(Fd&& o) noexcept {
-    if (this != &o) {
-      reset();
-      fd_ = std::exchange(o.fd_, -1);
-    }
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-  explicit operator bool() const { return fd_ >= 0; }
-  void reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
-
-// A non-blocking socket whose connect has been started: the fd, or -errno.
-int start_connect(const Endpoint& ep) {
-  const int fd = ::socket(ep.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -errno;
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&ep.addr), ep.len) != 0 && errno != EINPROGRESS) {
-    const int e = errno;
-    ::close(fd);
-    return -e;
-  }
-  return fd;
-}
-
-// A connected non-blocking socket, or an error.
 Fd connect_by(const Endpoint& ep, Clock::time_point deadline, std::string& error) {
-  const int raw = start_connect(ep);
-  if (raw < 0) {
-    error = "connect: " + errno_text(-raw);
-    return {};
-  }
-  Fd fd(raw);
-  for (;;) {
-    pollfd p{fd.get(), POLLOUT, 0};
-    const int n = ::poll(&p, 1, poll_ms(deadline));
-    if (n < 0 && errno == EINTR) continue;
-    if (n > 0) break;
-    if (Clock::now() >= deadline) {
-      error = "connect timed out";
-      return {};
-    }
-  }
-  int soerr = 0;
-  socklen_t len = sizeof soerr;
-  ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &soerr, &len);
-  if (soerr != 0) {
-    error = "connect: " + errno_text(soerr);
-    return {};
-  }
-  const int one = 1;
-  ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  return fd;
+  return raw::connect_within(ep.address, deadline, error);
 }
 
 // ---------------------------------------------------------------- responses
 
 struct Response {
   int status = 0;
-  std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-
-  std::string header(std::string_view name) const {
-    for (const auto& [n, v] : headers)
-      if (n.size() == name.size() &&
-          std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-          }))
-        return v;
-    return {};
-  }
 };
+
+// The status code of "HTTP/1.1 200 OK", or nullopt and `error`.
+std::optional<int> parse_status_line(std::string_view line, std::string& error) {
+  if (line.size() < 12 || line.substr(0, 5) != "HTTP/" || line[8] != ' ') {
+    error = "bad status line: " + std::string(line.substr(0, 80));
+    return std::nullopt;
+  }
+  return std::atoi(std::string(line.substr(9, 3)).c_str());
+}
+
+// The body's length: Content-Length, or 0 where a response has no body.
+std::optional<std::size_t> body_length(int status, const raw::Head& head, std::string& error) {
+  if (!head.has("Content-Length")) {
+    if (status < 200 || status == 204 || status == 304) return 0;
+    error = fmt::format("response {} without Content-Length", status);
+    return std::nullopt;
+  }
+  const auto length = raw::parse_length(head.field("Content-Length"));
+  if (!length) error = fmt::format("response {} with a bad Content-Length", status);
+  return length;
+}
 
 // One response at the front of buf: the bytes it takes, 0 while incomplete, or
 // std::string::npos (with error) when the bytes are not an HTTP response. The
@@ -232,45 +132,13 @@ std::size_t parse_response(std::string_view buf, Response& out, std::string& err
     }
     return 0;
   }
-  const std::string_view head = buf.substr(0, end);
-  const auto eol = head.find("\r\n");
-  const std::string_view status_line = head.substr(0, eol);
-  if (status_line.size() < 12 || status_line.substr(0, 5) != "HTTP/" || status_line[8] != ' ') {
-    error = "bad status line: " + std::string(status_line.substr(0, 80));
-    return std::string::npos;
-  }
-  Response r;
-  r.status = std::atoi(std::string(status_line.substr(9, 3)).c_str());
-  std::optional<std::size_t> length;
-  std::size_t pos = eol == std::string_view::npos ? head.size() : eol + 2;
-  while (pos < head.size()) {
-    auto next = head.find("\r\n", pos);
-    if (next == std::string_view::npos) next = head.size();
-    const std::string_view line = head.substr(pos, next - pos);
-    const auto colon = line.find(':');
-    if (colon == std::string_view::npos) {
-      error = "bad header line: " + std::string(line.substr(0, 80));
-      return std::string::npos;
-    }
-    std::string name(line.substr(0, colon));
-    std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    r.headers.emplace_back(std::move(name), std::string(value));
-    pos = next + 2;
-  }
-  if (const auto cl = r.header("Content-Length"); !cl.empty()) length = std::strtoull(cl.c_str(), nullptr, 10);
-  if (!length) {
-    if (r.status < 200 || r.status == 204 || r.status == 304) {
-      length = 0;
-    } else {
-      error = fmt::format("response {} without Content-Length", r.status);
-      return std::string::npos;
-    }
-  }
+  const auto head = raw::parse_head(buf.substr(0, end), error);
+  const auto status = head ? parse_status_line(head->start_line, error) : std::nullopt;
+  const auto length = status ? body_length(*status, *head, error) : std::nullopt;
+  if (!length) return std::string::npos;
   const std::size_t total = end + 4 + *length;
   if (buf.size() < total) return 0;
-  r.body = std::string(buf.substr(end + 4, *length));
-  out = std::move(r);
+  out = Response{*status, std::string(buf.substr(end + 4, *length))};
   return total;
 }
 
@@ -299,6 +167,59 @@ std::string describe(const Outcome& o) {
   return {};
 }
 
+// How an exchange ended, and the detail for the report.
+struct Ending {
+  Outcome::Kind kind;
+  std::string detail;
+};
+
+// Writes what the socket takes of the rest of `bytes`. A refused write
+// (EPIPE, ECONNRESET) means the server is done with us: what it said is
+// still to be read.
+void write_some(int fd, std::string_view bytes, bool half_close_after_send, Outcome& o, bool& writing) {
+  const auto left = bytes.substr(o.sent);
+  const ssize_t w = ::send(fd, left.data(), std::min<std::size_t>(left.size(), 1 << 16), MSG_NOSIGNAL);
+  if (w > 0) {
+    o.sent += static_cast<std::size_t>(w);
+    if (o.sent == bytes.size()) {
+      writing = false;
+      if (half_close_after_send) ::shutdown(fd, SHUT_WR);
+    }
+  } else if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+    writing = false;
+  }
+}
+
+// Reads what arrived: an Ending once a final response, the server's close or
+// bytes that are not HTTP came; interim responses are passed over.
+std::optional<Ending> read_some(int fd, std::string& buf, Outcome& o) {
+  char chunk[65536];
+  const ssize_t r = ::recv(fd, chunk, sizeof chunk, 0);
+  if (r == 0)
+    return buf.empty() ? Ending{Outcome::kClosed, "EOF"}
+                       : Ending{Outcome::kError, fmt::format("closed in the middle of a response ({} bytes)", buf.size())};
+  if (r < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return std::nullopt;
+    const int e = errno;
+    return buf.empty() ? Ending{Outcome::kClosed, e == ECONNRESET ? "reset" : errno_text(e)}
+                       : Ending{Outcome::kError, "reset in the middle of a response"};
+  }
+  buf.append(chunk, static_cast<std::size_t>(r));
+  o.received += static_cast<std::size_t>(r);
+  std::string error;
+  for (;;) {
+    Response resp;
+    const std::size_t used = parse_response(buf, resp, error);
+    if (used == std::string::npos) return Ending{Outcome::kError, error};
+    if (used == 0) return std::nullopt;
+    buf.erase(0, used);
+    if (resp.status >= 200) {
+      o.response = std::move(resp);
+      return Ending{Outcome::kResponse, ""};
+    }
+  }
+}
+
 // Sends `bytes` on a fresh connection while reading, and stops at the first
 // complete final response, at the server's close, or at the deadline. Bytes
 // the server no longer takes (it answered and closed) are not an error.
@@ -307,67 +228,30 @@ Outcome exchange(const Endpoint& ep, std::string_view bytes, Clock::duration tim
   const auto start = Clock::now();
   const auto deadline = start + timeout;
   Outcome o;
-  auto done = [&](Outcome::Kind kind, std::string detail) {
-    o.kind = kind;
-    o.detail = std::move(detail);
+  auto done = [&](Ending ending) {
+    o.kind = ending.kind;
+    o.detail = std::move(ending.detail);
     o.elapsed = Clock::now() - start;
     return o;
   };
   std::string error;
   Fd fd = connect_by(ep, deadline, error);
-  if (!fd) return Clock::now() >= deadline ? done(Outcome::kTimeout, error) : done(Outcome::kError, error);
+  if (!fd) return done({Clock::now() >= deadline ? Outcome::kTimeout : Outcome::kError, error});
   std::string buf;
   bool writing = !bytes.empty();
   if (!writing && half_close_after_send) ::shutdown(fd.get(), SHUT_WR);
-  char chunk[65536];
   for (;;) {
     pollfd p{fd.get(), static_cast<short>(POLLIN | (writing ? POLLOUT : 0)), 0};
     const int n = ::poll(&p, 1, poll_ms(deadline));
-    if (n < 0 && errno != EINTR) return done(Outcome::kError, "poll: " + errno_text(errno));
+    if (n < 0 && errno != EINTR) return done({Outcome::kError, "poll: " + errno_text(errno)});
     if (n <= 0) {
       if (Clock::now() >= deadline)
-        return done(Outcome::kTimeout, writing ? "the server stopped reading" : "waiting for an answer");
+        return done({Outcome::kTimeout, writing ? "the server stopped reading" : "waiting for an answer"});
       continue;
     }
-    if (writing && (p.revents & POLLOUT)) {
-      const auto left = bytes.substr(o.sent);
-      const ssize_t w = ::send(fd.get(), left.data(), std::min<std::size_t>(left.size(), 1 << 16), MSG_NOSIGNAL);
-      if (w > 0) {
-        o.sent += static_cast<std::size_t>(w);
-        if (o.sent == bytes.size()) {
-          writing = false;
-          if (half_close_after_send) ::shutdown(fd.get(), SHUT_WR);
-        }
-      } else if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-        writing = false;  // EPIPE, ECONNRESET: the server is done with us; read what it said
-      }
-    }
-    if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
-      const ssize_t r = ::recv(fd.get(), chunk, sizeof chunk, 0);
-      if (r > 0) {
-        buf.append(chunk, static_cast<std::size_t>(r));
-        o.received += static_cast<std::size_t>(r);
-        for (;;) {
-          Response resp;
-          const std::size_t used = parse_response(buf, resp, error);
-          if (used == std::string::npos) return done(Outcome::kError, error);
-          if (used == 0) break;
-          buf.erase(0, used);
-          if (resp.status >= 200) {
-            o.response = std::move(resp);
-            return done(Outcome::kResponse, "");
-          }
-        }
-      } else if (r == 0) {
-        return buf.empty() ? done(Outcome::kClosed, "EOF")
-                           : done(Outcome::kError, fmt::format("closed in the middle of a response ({} bytes)",
-                                                               buf.size()));
-      } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-        const int e = errno;
-        return buf.empty() ? done(Outcome::kClosed, e == ECONNRESET ? "reset" : errno_text(e))
-                           : done(Outcome::kError, "reset in the middle of a response");
-      }
-    }
+    if (writing && (p.revents & POLLOUT)) write_some(fd.get(), bytes, half_close_after_send, o, writing);
+    if (p.revents & (POLLIN | POLLHUP | POLLERR))
+      if (auto ending = read_some(fd.get(), buf, o)) return done(std::move(*ending));
   }
 }
 
@@ -531,25 +415,26 @@ struct AttackResult {
 int g_connections_override = 0;  // --connections
 std::optional<int> g_hold_ms;    // --hold-ms: how long the flood (5 s) or held-bodies (2 s) holds
 
-// 500 connections, each sending a request header one byte every 500 ms. The
-// server must cut each one off at its read timeout (10 s after the first
-// byte) and answer none. The request, if it ever completed, would remove
-// i-demo-auto2: the World check would catch it.
-AttackResult slowloris(const Endpoint& ep) {
-  AttackResult res;
-  const int n = g_connections_override > 0 ? g_connections_override : 500;
-  const std::string header =
-      request("GET", "/?Action=RemoveInstances&Version=2014-08-28&ScalingGroupId=asg-demo&InstanceId.1=i-demo-auto2", ep);
-  // Make sure it cannot complete: 2 bytes a second, 100 s before the final CRLF.
-  std::string slow = header.substr(0, header.size() - 2) + "X-Slow: " + std::string(200, 's') + "\r\n\r\n";
-  struct Conn {
-    int fd = -1;
-    std::size_t sent = 0;
-    Clock::time_point first_byte{};
-    Clock::duration lived{};
-    bool closed_by_server = false;
-  };
-  std::vector<Conn> conns(static_cast<std::size_t>(n));
+// One slowloris connection.
+struct SlowConn {
+  int fd = -1;
+  std::size_t sent = 0;
+  Clock::time_point first_byte{};
+  Clock::duration lived{};
+  bool closed_by_server = false;
+
+  void end(bool by_server) {
+    if (sent > 0) lived = Clock::now() - first_byte;
+    closed_by_server = by_server;
+    ::close(fd);
+    fd = -1;
+  }
+};
+
+// `n` connections made one after the other within 5 s; those that could not
+// be made are a failure (and stay at fd -1).
+std::vector<SlowConn> open_slow_connections(const Endpoint& ep, int n, AttackResult& res) {
+  std::vector<SlowConn> conns(static_cast<std::size_t>(n));
   std::vector<std::string> connect_errors;
   const auto connect_deadline = Clock::now() + 5s;
   for (auto& c : conns) {
@@ -559,66 +444,66 @@ AttackResult slowloris(const Endpoint& ep) {
       connect_errors.push_back(error);
       continue;
     }
-    c.fd = fd.release();  // closed below
+    c.fd = fd.release();  // closed by SlowConn::end or at the attack's end
   }
-  long open = 0;
-  for (auto& c : conns) open += c.fd >= 0;
-  res.connections = open;
+  for (const auto& c : conns) res.connections += c.fd >= 0;
   if (!connect_errors.empty())
     res.failures.push_back(fmt::format("{} of {} connections could not be made (first: {})", connect_errors.size(), n,
                                        connect_errors.front()));
-  const auto start = Clock::now();
-  const auto give_up = start + kServerReadTimeout + 5s;
-  auto next_tick = start;
-  long answered = 0;
-  long still_open = open;
-  char sink[4096];
-  while (still_open > 0 && Clock::now() < give_up) {
-    if (Clock::now() >= next_tick) {
-      for (auto& c : conns) {
-        if (c.fd < 0 || c.sent >= slow.size()) continue;
-        const ssize_t w = ::send(c.fd, slow.data() + c.sent, 1, MSG_NOSIGNAL);
-        if (w == 1) {
-          if (c.sent == 0) c.first_byte = Clock::now();
-          ++c.sent;
-        } else if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-          if (c.sent > 0) c.lived = Clock::now() - c.first_byte;
-          c.closed_by_server = true;
-          ::close(c.fd);
-          c.fd = -1;
-          --still_open;
-        }
-      }
-      next_tick += 500ms;
-    }
-    std::vector<pollfd> pfds;
-    std::vector<Conn*> owners;
-    for (auto& c : conns)
-      if (c.fd >= 0) {
-        pfds.push_back({c.fd, POLLIN | POLLRDHUP, 0});
-        owners.push_back(&c);
-      }
-    const int wait = static_cast<int>(std::clamp<long long>(
-        std::chrono::ceil<std::chrono::milliseconds>(next_tick - Clock::now()).count(), 0, 500));
-    const int got = ::poll(pfds.data(), pfds.size(), wait);
-    if (got <= 0) continue;
-    for (std::size_t i = 0; i < pfds.size(); ++i) {
-      if (!pfds[i].revents) continue;
-      Conn& c = *owners[i];
-      const ssize_t r = ::recv(c.fd, sink, sizeof sink, MSG_DONTWAIT);
-      // Bytes from the server: an answer to a request it cannot have whole.
-      if (r > 0 && ++answered <= 3)
-        res.failures.push_back(fmt::format("a slowloris connection got an answer after {} bytes: {}", c.sent,
-                                           std::string(sink, static_cast<std::size_t>(std::min<ssize_t>(r, 60)))));
-      if (r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
-        if (c.sent > 0) c.lived = Clock::now() - c.first_byte;
-        c.closed_by_server = r <= 0;
-        ::close(c.fd);
-        c.fd = -1;
-        --still_open;
-      }
+  return conns;
+}
+
+// The next byte of `slow` on every open connection: the connections the
+// server closed meanwhile.
+long trickle(std::vector<SlowConn>& conns, const std::string& slow) {
+  long closed = 0;
+  for (auto& c : conns) {
+    if (c.fd < 0 || c.sent >= slow.size()) continue;
+    const ssize_t w = ::send(c.fd, slow.data() + c.sent, 1, MSG_NOSIGNAL);
+    if (w == 1) {
+      if (c.sent == 0) c.first_byte = Clock::now();
+      ++c.sent;
+    } else if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+      c.end(/*by_server=*/true);
+      ++closed;
     }
   }
+  return closed;
+}
+
+// Waits until `next_tick` for the server to close connections (or, wrongly,
+// to answer): the connections it closed.
+long watch_slow(std::vector<SlowConn>& conns, Clock::time_point next_tick, AttackResult& res) {
+  std::vector<pollfd> pfds;
+  std::vector<SlowConn*> owners;
+  for (auto& c : conns)
+    if (c.fd >= 0) {
+      pfds.push_back({c.fd, POLLIN | POLLRDHUP, 0});
+      owners.push_back(&c);
+    }
+  const int wait = static_cast<int>(std::clamp<long long>(
+      std::chrono::ceil<std::chrono::milliseconds>(next_tick - Clock::now()).count(), 0, 500));
+  if (::poll(pfds.data(), pfds.size(), wait) <= 0) return 0;
+  long closed = 0;
+  char sink[4096];
+  for (std::size_t i = 0; i < pfds.size(); ++i) {
+    if (!pfds[i].revents) continue;
+    SlowConn& c = *owners[i];
+    const ssize_t r = ::recv(c.fd, sink, sizeof sink, MSG_DONTWAIT);
+    // Bytes from the server: an answer to a request it cannot have whole.
+    if (r > 0 && ++res.answered <= 3)
+      res.failures.push_back(fmt::format("a slowloris connection got an answer after {} bytes: {}", c.sent,
+                                         std::string(sink, static_cast<std::size_t>(std::min<ssize_t>(r, 60)))));
+    if (r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+      c.end(/*by_server=*/r <= 0);
+      ++closed;
+    }
+  }
+  return closed;
+}
+
+// The cut-off times against the server's read timeout; closes what is left.
+void judge_slowloris(std::vector<SlowConn>& conns, long still_open, Clock::duration waited, AttackResult& res) {
   Clock::duration longest{};
   long cut = 0;
   std::size_t max_sent = 0;
@@ -630,24 +515,65 @@ AttackResult slowloris(const Endpoint& ep) {
     max_sent = std::max(max_sent, c.sent);
     if (c.fd >= 0) ::close(c.fd);
   }
-  res.answered = answered;
   if (still_open > 0)
     res.failures.push_back(fmt::format("{} slowloris connections were still open {:.1f} s after their first byte "
                                        "(the server's read timeout is {} s)",
-                                       still_open, s(give_up - start), kServerReadTimeout.count()));
+                                       still_open, s(waited), kServerReadTimeout.count()));
   if (cut > 0 && longest > kServerReadTimeout + 2s)
     res.failures.push_back(fmt::format("a slowloris connection lived {:.1f} s after its first byte (read timeout {} s)",
                                        s(longest), kServerReadTimeout.count()));
   res.detail = fmt::format("{} cut off by the server, the last {:.1f} s after its first byte, at most {} bytes sent",
                            cut, s(longest), max_sent);
+}
+
+// 500 connections, each sending a request header one byte every 500 ms. The
+// server must cut each one off at its read timeout (10 s after the first
+// byte) and answer none. The request, if it ever completed, would remove
+// i-demo-auto2: the World check would catch it.
+AttackResult slowloris(const Endpoint& ep) {
+  AttackResult res;
+  const int n = g_connections_override > 0 ? g_connections_override : 500;
+  const std::string header =
+      request("GET", "/?Action=RemoveInstances&Version=2014-08-28&ScalingGroupId=asg-demo&InstanceId.1=i-demo-auto2", ep);
+  // Make sure it cannot complete: 2 bytes a second, 100 s before the final CRLF.
+  const std::string slow = header.substr(0, header.size() - 2) + "X-Slow: " + std::string(200, 's') + "\r\n\r\n";
+  std::vector<SlowConn> conns = open_slow_connections(ep, n, res);
+  const auto start = Clock::now();
+  const auto give_up = start + kServerReadTimeout + 5s;
+  auto next_tick = start;
+  long still_open = res.connections;
+  while (still_open > 0 && Clock::now() < give_up) {
+    if (Clock::now() >= next_tick) {
+      still_open -= trickle(conns, slow);
+      next_tick += 500ms;
+    }
+    still_open -= watch_slow(conns, next_tick, res);
+  }
+  judge_slowloris(conns, still_open, give_up - start, res);
   return res;
 }
 
-// 10,000 connections opened at once (as many as RLIMIT_NOFILE allows), held,
-// then closed; none sends a byte. Beyond max_connections the server closes the
-// oldest silent connection to make room (before: it refused the newcomer).
-AttackResult connection_flood(const Endpoint& ep) {
-  AttackResult res;
+// The flood's connections: a socket each, and what became of it.
+struct Flood {
+  enum State : char { kPending, kEstablished, kFailed, kClosedByServer };
+  std::vector<int> fds;
+  std::vector<State> state;
+  std::map<std::string, long> errors;  // why connections were not made, counted
+
+  // The sockets in `wanted` state, for poll, and their index in fds.
+  void select(State wanted, short events, std::vector<pollfd>& pfds, std::vector<std::size_t>& index) const {
+    pfds.clear();
+    index.clear();
+    for (std::size_t i = 0; i < fds.size(); ++i)
+      if (state[i] == wanted) {
+        pfds.push_back({fds[i], events, 0});
+        index.push_back(i);
+      }
+  }
+};
+
+// 10,000 connections, or fewer when RLIMIT_NOFILE is lower (a note says so).
+long flood_size(AttackResult& res) {
   rlimit rl{};
   ::getrlimit(RLIMIT_NOFILE, &rl);
   const long wanted = g_connections_override > 0 ? g_connections_override : 10'000;
@@ -657,84 +583,91 @@ AttackResult connection_flood(const Endpoint& ep) {
   if (n < wanted)
     res.notes.push_back(fmt::format("RLIMIT_NOFILE is {} (hard {}): flooding with {} connections instead of {}",
                                     static_cast<long>(rl.rlim_cur), static_cast<long>(rl.rlim_max), n, wanted));
-  std::vector<int> fds;
-  fds.reserve(static_cast<std::size_t>(n));
-  std::map<std::string, long> socket_errors;
-  for (long i = 0; i < n; ++i) {
-    const int fd = start_connect(ep);
-    if (fd < 0) {
-      ++socket_errors[errno_text(-fd)];
-      continue;
-    }
-    fds.push_back(fd);
-  }
-  res.connections = static_cast<long>(fds.size());
-  // Wait for every handshake (a full accept queue drops SYNs; they are retried).
-  const auto opened = Clock::now();
-  const auto connect_deadline = opened + 15s;
-  std::vector<char> state(fds.size(), 0);  // 0 pending, 1 established, 2 failed, 3 closed by server
-  long pending = static_cast<long>(fds.size());
+  return n;
+}
+
+// Waits up to 15 s for every handshake (a full accept queue drops SYNs; they
+// are retried): how many were established.
+long await_handshakes(Flood& flood) {
+  const auto connect_deadline = Clock::now() + 15s;
+  long pending = static_cast<long>(flood.fds.size());
   long established = 0;
   std::vector<pollfd> pfds;
   std::vector<std::size_t> index;
   while (pending > 0 && Clock::now() < connect_deadline) {
-    pfds.clear();
-    index.clear();
-    for (std::size_t i = 0; i < fds.size(); ++i)
-      if (state[i] == 0) {
-        pfds.push_back({fds[i], POLLOUT, 0});
-        index.push_back(i);
-      }
+    flood.select(Flood::kPending, POLLOUT, pfds, index);
     if (::poll(pfds.data(), pfds.size(), poll_ms(connect_deadline)) <= 0) continue;
     for (std::size_t k = 0; k < pfds.size(); ++k) {
       if (!pfds[k].revents) continue;
       int soerr = 0;
       socklen_t len = sizeof soerr;
       ::getsockopt(pfds[k].fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
-      state[index[k]] = soerr == 0 ? 1 : 2;
+      flood.state[index[k]] = soerr == 0 ? Flood::kEstablished : Flood::kFailed;
       if (soerr == 0)
         ++established;
       else
-        ++socket_errors[errno_text(soerr)];
+        ++flood.errors[errno_text(soerr)];
       --pending;
     }
   }
-  const auto connected_after = Clock::now() - opened;
-  if (pending > 0) socket_errors["handshake not done within 15 s"] += pending;
-  // Hold: watch which ones the server closes.
-  const auto hold_until = Clock::now() + std::chrono::milliseconds(g_hold_ms.value_or(5000));
+  if (pending > 0) flood.errors["handshake not done within 15 s"] += pending;
+  return established;
+}
+
+// Holds the established connections until `hold_until`, watching which ones
+// the server closes (and whether it, wrongly, sends anything): how many it closed.
+long hold_flood(Flood& flood, Clock::time_point hold_until, AttackResult& res) {
   long closed_by_server = 0;
   char sink[512];
+  std::vector<pollfd> pfds;
+  std::vector<std::size_t> index;
   while (Clock::now() < hold_until) {
-    pfds.clear();
-    index.clear();
-    for (std::size_t i = 0; i < fds.size(); ++i)
-      if (state[i] == 1) {
-        pfds.push_back({fds[i], POLLIN | POLLRDHUP, 0});
-        index.push_back(i);
-      }
+    flood.select(Flood::kEstablished, POLLIN | POLLRDHUP, pfds, index);
     if (pfds.empty()) break;
     if (::poll(pfds.data(), pfds.size(), std::min(100, poll_ms(hold_until))) <= 0) continue;
     for (std::size_t k = 0; k < pfds.size(); ++k) {
       if (!pfds[k].revents) continue;
       const ssize_t r = ::recv(pfds[k].fd, sink, sizeof sink, MSG_DONTWAIT);
-      if (r > 0) {
-        ++res.answered;
-        if (res.answered == 1)
-          res.failures.push_back("the server sent bytes on a connection that sent none: " +
-                                 std::string(sink, static_cast<std::size_t>(std::min<ssize_t>(r, 60))));
-      }
+      if (r > 0 && ++res.answered == 1)
+        res.failures.push_back("the server sent bytes on a connection that sent none: " +
+                               std::string(sink, static_cast<std::size_t>(std::min<ssize_t>(r, 60))));
       if (r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
-        state[index[k]] = 3;
+        flood.state[index[k]] = Flood::kClosedByServer;
         ++closed_by_server;
       }
     }
   }
-  long held = 0;
-  for (std::size_t i = 0; i < fds.size(); ++i) held += state[i] == 1;
-  for (const int fd : fds) ::close(fd);
+  return closed_by_server;
+}
+
+// 10,000 connections opened at once (as many as RLIMIT_NOFILE allows), held,
+// then closed; none sends a byte. Beyond max_connections the server closes the
+// oldest silent connection to make room (before: it refused the newcomer).
+AttackResult connection_flood(const Endpoint& ep) {
+  AttackResult res;
+  const long n = flood_size(res);
+  Flood flood;
+  flood.fds.reserve(static_cast<std::size_t>(n));
+  for (long i = 0; i < n; ++i) {
+    const int fd = raw::start_connect(ep.address);
+    if (fd < 0) {
+      ++flood.errors[errno_text(-fd)];
+      continue;
+    }
+    flood.fds.push_back(fd);
+  }
+  flood.state.assign(flood.fds.size(), Flood::kPending);
+  res.connections = static_cast<long>(flood.fds.size());
+  const auto opened = Clock::now();
+  const long established = await_handshakes(flood);
+  const auto connected_after = Clock::now() - opened;
+  const long closed_by_server =
+      hold_flood(flood, Clock::now() + std::chrono::milliseconds(g_hold_ms.value_or(5000)), res);
+  const long held = std::count(flood.state.begin(), flood.state.end(), Flood::kEstablished);
+  for (const int fd : flood.fds) ::close(fd);
   std::string errors;
-  for (const auto& [what, count] : socket_errors) errors += fmt::format("{}{} x {}", errors.empty() ? "" : ", ", count, what);
+  for (const auto& [what, count] : flood.errors)
+    errors += fmt::format("{}{} x {}", errors.empty() ? "" : ", ", count, what);
   if (!errors.empty()) res.notes.push_back("connections not made: " + errors);
   res.detail = fmt::format("{} established in {:.2f} s, {} closed by the server while held, {} held open for {:.1f} s",
                            established, s(connected_after), closed_by_server, held, g_hold_ms.value_or(5000) / 1000.0);
@@ -742,19 +675,8 @@ AttackResult connection_flood(const Endpoint& ep) {
   return res;
 }
 
-// The memory ceiling: just under max_connections connections, each with a
-// request whose header is whole and whose 64 KiB body lacks its last byte, so
-// that every one holds the most a request may hold. Held, then closed; none
-// is answered and none is closed by the server before its read timeout.
-AttackResult held_bodies(const Endpoint& ep) {
-  AttackResult res;
-  const long n = g_connections_override > 0 ? g_connections_override : 4090;
-  const std::string head =
-      "POST / HTTP/1.1\r\n" +
-      head_line(ep, fmt::format("Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
-                                kMaxBodyBytes)) +
-      "\r\n";
-  const std::string payload = head + std::string(kMaxBodyBytes - 1, 'b');
+// The held-bodies connections, each writing the same payload.
+struct HeldBodies {
   struct Conn {
     int fd = -1;
     Clock::time_point began{};
@@ -762,27 +684,37 @@ AttackResult held_bodies(const Endpoint& ep) {
     bool closed = false;
     bool early = false;  // closed by the server before its read timeout
   };
+  std::string payload;
   std::vector<Conn> conns;
-  conns.reserve(static_cast<std::size_t>(n));
-  const auto start = Clock::now();
-  const auto deadline = start + 30s;
-  std::map<std::string, long> errors;
-  // One handshake at a time: the accept queue is never full.
-  for (long i = 0; i < n; ++i) {
-    std::string error;
-    Fd fd = connect_by(ep, deadline, error);
-    if (!fd) {
-      ++errors[error];
-      continue;
-    }
-    conns.push_back({fd.release(), Clock::now()});
+  long complete = 0;  // connections that sent the whole payload
+
+  // Writes the rest of the payload, one poll round at a time.
+  void write_some(Conn& c) {
+    const ssize_t w = ::send(c.fd, payload.data() + c.sent, payload.size() - c.sent, MSG_NOSIGNAL);
+    if (w <= 0) return;
+    c.sent += static_cast<std::size_t>(w);
+    complete += c.sent == payload.size();
   }
-  res.connections = static_cast<long>(conns.size());
-  std::vector<pollfd> pfds;
-  std::vector<Conn*> owners;
-  long complete = 0;
-  char sink[512];
-  auto watch = [&](Clock::time_point until, bool writing) {
+
+  // Bytes or a close from the server: an answer is a failure, a close before
+  // the read timeout is counted as early.
+  static void read_some(Conn& c, AttackResult& res) {
+    char sink[512];
+    const ssize_t r = ::recv(c.fd, sink, sizeof sink, MSG_DONTWAIT);
+    if (r > 0 && ++res.answered == 1)
+      res.failures.push_back("the server answered a request it cannot have whole: " +
+                             std::string(sink, static_cast<std::size_t>(std::min<ssize_t>(r, 60))));
+    if (r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+      c.closed = true;
+      c.early = Clock::now() - c.began < kServerReadTimeout - 500ms;
+    }
+  }
+
+  // Until `until` (or until nothing is left to watch): writes the payloads
+  // while `writing`, and notes what the server does to each connection.
+  void watch(Clock::time_point until, bool writing, AttackResult& res) {
+    std::vector<pollfd> pfds;
+    std::vector<Conn*> owners;
     for (;;) {
       pfds.clear();
       owners.clear();
@@ -794,57 +726,66 @@ AttackResult held_bodies(const Endpoint& ep) {
       if (pfds.empty() || Clock::now() >= until) return;
       if (::poll(pfds.data(), pfds.size(), std::min(100, poll_ms(until))) <= 0) continue;
       for (std::size_t k = 0; k < pfds.size(); ++k) {
-        Conn& c = *owners[k];
-        if (pfds[k].revents & POLLOUT) {
-          const ssize_t w = ::send(c.fd, payload.data() + c.sent, payload.size() - c.sent, MSG_NOSIGNAL);
-          if (w > 0) {
-            c.sent += static_cast<std::size_t>(w);
-            complete += c.sent == payload.size();
-          }
-        }
-        if (pfds[k].revents & (POLLIN | POLLRDHUP | POLLHUP | POLLERR)) {
-          const ssize_t r = ::recv(c.fd, sink, sizeof sink, MSG_DONTWAIT);
-          if (r > 0 && ++res.answered == 1)
-            res.failures.push_back("the server answered a request it cannot have whole: " +
-                                   std::string(sink, static_cast<std::size_t>(std::min<ssize_t>(r, 60))));
-          if (r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
-            c.closed = true;
-            c.early = Clock::now() - c.began < kServerReadTimeout - 500ms;
-          }
-        }
+        if (pfds[k].revents & POLLOUT) write_some(*owners[k]);
+        if (pfds[k].revents & (POLLIN | POLLRDHUP | POLLHUP | POLLERR)) read_some(*owners[k], res);
       }
     }
-  };
-  watch(deadline, /*writing=*/true);
+  }
+};
+
+// The memory ceiling: just under max_connections connections, each with a
+// request whose header is whole and whose 64 KiB body lacks its last byte, so
+// that every one holds the most a request may hold. Held, then closed; none
+// is answered and none is closed by the server before its read timeout.
+AttackResult held_bodies(const Endpoint& ep) {
+  AttackResult res;
+  const long n = g_connections_override > 0 ? g_connections_override : 4090;
+  HeldBodies held;
+  held.payload = "POST / HTTP/1.1\r\n" +
+                 head_line(ep, fmt::format("Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+                                           kMaxBodyBytes)) +
+                 "\r\n" + std::string(kMaxBodyBytes - 1, 'b');
+  held.conns.reserve(static_cast<std::size_t>(n));
+  const auto start = Clock::now();
+  const auto deadline = start + 30s;
+  std::map<std::string, long> errors;
+  // One handshake at a time: the accept queue is never full.
+  for (long i = 0; i < n; ++i) {
+    std::string error;
+    Fd fd = connect_by(ep, deadline, error);
+    if (!fd) {
+      ++errors[error];
+      continue;
+    }
+    held.conns.push_back({fd.release(), Clock::now()});
+  }
+  res.connections = static_cast<long>(held.conns.size());
+  held.watch(deadline, /*writing=*/true, res);
   const auto written_after = Clock::now() - start;
-  watch(Clock::now() + std::chrono::milliseconds(g_hold_ms.value_or(2000)), /*writing=*/false);
+  held.watch(Clock::now() + std::chrono::milliseconds(g_hold_ms.value_or(2000)), /*writing=*/false, res);
   long closed = 0;
   long early = 0;
-  for (auto& c : conns) {
+  for (auto& c : held.conns) {
     closed += c.closed;
     early += c.early;
     ::close(c.fd);
   }
-  if (complete < res.connections)
-    res.failures.push_back(fmt::format("only {} of {} connections could send their {} bytes within 30 s", complete,
-                                       res.connections, payload.size()));
+  if (held.complete < res.connections)
+    res.failures.push_back(fmt::format("only {} of {} connections could send their {} bytes within 30 s",
+                                       held.complete, res.connections, held.payload.size()));
   if (early > 0)
     res.failures.push_back(fmt::format("the server closed {} connections before their read timeout", early));
   for (const auto& [what, count] : errors)
     res.failures.push_back(fmt::format("{} connections could not be made: {}", count, what));
   res.detail = fmt::format("{} requests of {} bytes each one byte short, sent in {:.1f} s, then held; {} closed by the "
                            "server",
-                           complete, payload.size(), s(written_after), closed);
+                           held.complete, held.payload.size(), s(written_after), closed);
   return res;
 }
 
-// 1,000 valid requests written back to back on one connection before reading
-// a byte; all 1,000 answers must come back, in order. Every third is the
-// capabilities, every third a fixture 404 that names its index, every third a
-// refused RemoveInstances in XML.
-AttackResult pipelined(const Endpoint& ep) {
-  AttackResult res;
-  const int n = g_connections_override > 0 ? g_connections_override : 1000;
+// The pipelined requests: every third the capabilities, every third a
+// fixture 404 that names its index, every third a refused RemoveInstances in XML.
+std::string pipelined_requests(const Endpoint& ep, int n) {
   std::string all;
   for (int i = 0; i < n; ++i) {
     switch (i % 3) {
@@ -858,91 +799,134 @@ AttackResult pipelined(const Endpoint& ep) {
                        ep);
     }
   }
+  return all;
+}
+
+// What answer `i` should have been, when it is not; "" when it is right.
+std::string wrong_pipelined_answer(int i, const Response& resp) {
+  switch (i % 3) {
+    case 0:
+      if (resp.status != 200 || resp.body.find("\"protocol\":1") == std::string::npos) return "capabilities";
+      return {};
+    case 1:
+      if (resp.status != 404 || resp.body.find(fmt::format("/pipe-{} ", i)) == std::string::npos)
+        return fmt::format("the 404 naming /pipe-{}", i);
+      return {};
+    default:
+      if (resp.status < 400 || resp.status >= 500 || resp.body.rfind("<?xml", 0) != 0)
+        return "a refused RemoveInstances in XML";
+      return {};
+  }
+}
+
+// One connection carrying all the requests, and the answers read so far.
+struct Pipeline {
+  std::string all;  // every request, back to back
+  int n = 0;        // how many
+  Clock::time_point start;
+  std::size_t sent = 0;
+  bool reading = false;  // reading before the writing is done
+  Clock::time_point last_progress;
+  std::string buf;
+  int parsed = 0;  // answers read; n + 1 after a malformed one
+  Clock::duration written_after{};
+
+  // False when the write failed (a failure says so).
+  bool write_some(int fd, AttackResult& res) {
+    const ssize_t w = ::send(fd, all.data() + sent, all.size() - sent, MSG_NOSIGNAL);
+    if (w > 0) {
+      sent += static_cast<std::size_t>(w);
+      last_progress = Clock::now();
+      if (sent == all.size()) written_after = Clock::now() - start;
+    } else if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+      res.failures.push_back(fmt::format("write failed after {} of {} bytes: {}", sent, all.size(), errno_text(errno)));
+      return false;
+    }
+    return true;
+  }
+
+  // False when the server closed the connection (a failure says so).
+  bool read_some(int fd, AttackResult& res) {
+    char chunk[65536];
+    const ssize_t r = ::recv(fd, chunk, sizeof chunk, 0);
+    if (r <= 0) {
+      if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+      res.failures.push_back(fmt::format("the server closed the connection after {} of {} answers ({})", parsed, n,
+                                         r == 0 ? "EOF" : errno_text(errno)));
+      return false;
+    }
+    buf.append(chunk, static_cast<std::size_t>(r));
+    take_answers(res);
+    return true;
+  }
+
+  // Checks every whole answer in buf against its request.
+  void take_answers(AttackResult& res) {
+    std::string error;
+    for (;;) {
+      Response resp;
+      const std::size_t used = parse_response(buf, resp, error);
+      if (used == std::string::npos) {
+        res.failures.push_back(fmt::format("answer {}: {}", parsed, error));
+        parsed = n + 1;
+        return;
+      }
+      if (used == 0) return;
+      buf.erase(0, used);
+      const int i = parsed++;
+      const std::string wrong = wrong_pipelined_answer(i, resp);
+      if (!wrong.empty() && res.failures.size() < 5)
+        res.failures.push_back(fmt::format("answer {} out of order or wrong: expected {}, got {} {}", i, wrong,
+                                           resp.status, resp.body.substr(0, 100)));
+    }
+  }
+
+  // Writes everything before reading. Should the socket buffers fill up (the
+  // server blocked on writing answers nobody reads), reads as well rather
+  // than deadlock, and says so.
+  void run(int fd, Clock::time_point deadline, AttackResult& res) {
+    while (parsed < n && Clock::now() < deadline) {
+      const bool writing = sent < all.size();
+      if (writing && !reading && Clock::now() - last_progress > 2s) {
+        reading = true;
+        res.notes.push_back(fmt::format("the write stalled after {} of {} bytes: reading while writing the rest", sent,
+                                        all.size()));
+      }
+      pollfd p{fd, static_cast<short>((writing ? POLLOUT : 0) | (reading || !writing ? POLLIN : 0)), 0};
+      if (::poll(&p, 1, 100) <= 0) continue;
+      if ((p.revents & POLLOUT) && !write_some(fd, res)) return;
+      if ((p.revents & (POLLIN | POLLHUP | POLLERR)) && !read_some(fd, res)) return;
+    }
+  }
+};
+
+// 1,000 valid requests written back to back on one connection before reading
+// a byte; all 1,000 answers must come back, in order (pipelined_requests).
+AttackResult pipelined(const Endpoint& ep) {
+  AttackResult res;
+  Pipeline pipe;
+  pipe.n = g_connections_override > 0 ? g_connections_override : 1000;
+  pipe.all = pipelined_requests(ep, pipe.n);
   std::string error;
-  const auto start = Clock::now();
-  const auto deadline = start + 30s;
+  pipe.start = Clock::now();
+  const auto deadline = pipe.start + 30s;
   Fd fd = connect_by(ep, deadline, error);
   if (!fd) {
     res.failures.push_back("cannot connect: " + error);
     return res;
   }
   res.connections = 1;
-  // Write everything before reading. Should the socket buffers fill up
-  // (the server blocked on writing answers nobody reads), read as well rather
-  // than deadlock, and say so.
-  std::size_t sent = 0;
-  bool reading = false;
-  auto last_progress = Clock::now();
-  std::string buf;
-  int parsed = 0;
-  char chunk[65536];
-  Clock::duration written_after{};
-  while (parsed < n && Clock::now() < deadline) {
-    const bool writing = sent < all.size();
-    if (writing && !reading && Clock::now() - last_progress > 2s) {
-      reading = true;
-      res.notes.push_back(fmt::format("the write stalled after {} of {} bytes: reading while writing the rest", sent,
-                                      all.size()));
-    }
-    pollfd p{fd.get(), static_cast<short>((writing ? POLLOUT : 0) | (reading || !writing ? POLLIN : 0)), 0};
-    if (::poll(&p, 1, 100) <= 0) continue;
-    if (p.revents & POLLOUT) {
-      const ssize_t w = ::send(fd.get(), all.data() + sent, all.size() - sent, MSG_NOSIGNAL);
-      if (w > 0) {
-        sent += static_cast<std::size_t>(w);
-        last_progress = Clock::now();
-        if (sent == all.size()) written_after = Clock::now() - start;
-      } else if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-        res.failures.push_back(fmt::format("write failed after {} of {} bytes: {}", sent, all.size(), errno_text(errno)));
-        break;
-      }
-    }
-    if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
-      const ssize_t r = ::recv(fd.get(), chunk, sizeof chunk, 0);
-      if (r <= 0) {
-        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) continue;
-        res.failures.push_back(fmt::format("the server closed the connection after {} of {} answers ({})", parsed, n,
-                                           r == 0 ? "EOF" : errno_text(errno)));
-        break;
-      }
-      buf.append(chunk, static_cast<std::size_t>(r));
-      for (;;) {
-        Response resp;
-        const std::size_t used = parse_response(buf, resp, error);
-        if (used == std::string::npos) {
-          res.failures.push_back(fmt::format("answer {}: {}", parsed, error));
-          parsed = n + 1;
-          break;
-        }
-        if (used == 0) break;
-        buf.erase(0, used);
-        const int i = parsed++;
-        std::string wrong;
-        switch (i % 3) {
-          case 0:
-            if (resp.status != 200 || resp.body.find("\"protocol\":1") == std::string::npos) wrong = "capabilities";
-            break;
-          case 1:
-            if (resp.status != 404 || resp.body.find(fmt::format("/pipe-{} ", i)) == std::string::npos)
-              wrong = fmt::format("the 404 naming /pipe-{}", i);
-            break;
-          default:
-            if (resp.status < 400 || resp.status >= 500 || resp.body.rfind("<?xml", 0) != 0)
-              wrong = "a refused RemoveInstances in XML";
-        }
-        if (!wrong.empty() && res.failures.size() < 5)
-          res.failures.push_back(fmt::format("answer {} out of order or wrong: expected {}, got {} {}", i, wrong,
-                                             resp.status, resp.body.substr(0, 100)));
-      }
-    }
-  }
-  if (parsed > n) parsed = n;  // stopped on a malformed answer
+  pipe.last_progress = Clock::now();
+  pipe.run(fd.get(), deadline, res);
+  const int n = pipe.n;
+  const int parsed = std::min(pipe.parsed, n);  // more: stopped on a malformed answer
   res.answered = parsed;
   if (parsed < n && res.failures.empty())
     res.failures.push_back(fmt::format("only {} of {} answers within 30 s", parsed, n));
-  if (!buf.empty() && parsed == n) res.failures.push_back(fmt::format("{} bytes beyond the last answer", buf.size()));
+  if (!pipe.buf.empty() && parsed == n)
+    res.failures.push_back(fmt::format("{} bytes beyond the last answer", pipe.buf.size()));
   res.detail = fmt::format("{} requests ({} bytes) written in {:.1f} ms, {} answers in order in {:.1f} ms", n,
-                           all.size(), ms(written_after), parsed, ms(Clock::now() - start));
+                           pipe.all.size(), ms(pipe.written_after), parsed, ms(Clock::now() - pipe.start));
   return res;
 }
 
@@ -997,9 +981,8 @@ void run_cases(const Endpoint& ep, const std::vector<Case>& cases, AttackResult&
     res.detail += fmt::format("{}{} x {}", res.detail.empty() ? "" : ", ", what, count);
 }
 
-AttackResult malformed(const Endpoint& ep) {
-  AttackResult res;
-  std::vector<Case> cases;
+// Garbage, and requests whose line or header is huge.
+void add_oversized_line_cases(const Endpoint& ep, std::vector<Case>& cases) {
   std::mt19937 rng(20140828);
   std::string garbage(4096, '\0');
   for (auto& ch : garbage) ch = static_cast<char>(rng() & 0xFF);
@@ -1024,6 +1007,10 @@ AttackResult malformed(const Endpoint& ep) {
                          head_line(ep, "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 10485760\r\n") +
                          "\r\n" + body});
   }
+}
+
+// Chunked bodies whose chunk sizes lie or overflow.
+void add_chunk_cases(const Endpoint& ep, std::vector<Case>& cases) {
   const std::string chunked_head =
       "POST / HTTP/1.1\r\n" +
       head_line(ep, "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n") + "\r\n";
@@ -1036,37 +1023,43 @@ AttackResult malformed(const Endpoint& ep) {
   cases.push_back({"chunk size 2^64 (10000000000000000)", chunked_head + "10000000000000000\r\nhello\r\n0\r\n\r\n"});
   cases.push_back({"chunk size 2^64-1 (ffffffffffffffff)", chunked_head + "ffffffffffffffff\r\nhello\r\n0\r\n\r\n"});
   cases.push_back({"chunk size of 1,000 hex digits", chunked_head + std::string(1000, 'f') + "\r\nhello\r\n0\r\n\r\n"});
-  {
-    // CL.TE smuggling: by Content-Length the body holds a second request; by
-    // chunking it ends at "0\r\n\r\n" and a RemoveInstances follows. Either
-    // reading of a lenient server would remove i-demo-auto2 (the World check).
-    const std::string smuggled =
-        "GET /?Action=RemoveInstances&Version=2014-08-28&ScalingGroupId=asg-demo&InstanceId.1=i-demo-auto2 "
-        "HTTP/1.1\r\n" +
-        head_line(ep) + "\r\n";
-    const std::string body = "0\r\n\r\n" + smuggled;
-    cases.push_back({"Content-Length and Transfer-Encoding (CL.TE)",
-                     "POST / HTTP/1.1\r\n" +
-                         head_line(ep, fmt::format("Content-Type: application/x-www-form-urlencoded\r\n"
-                                                   "Content-Length: {}\r\nTransfer-Encoding: chunked\r\n",
-                                                   body.size())) +
-                         "\r\n" + body});
-    cases.push_back({"Transfer-Encoding and Content-Length (TE.CL)",
-                     "POST / HTTP/1.1\r\n" +
-                         head_line(ep, "Transfer-Encoding: chunked\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                                       "Content-Length: 4\r\n") +
-                         "\r\n" + fmt::format("{:x}\r\n", smuggled.size() + 4) + "x=1&" + smuggled + "\r\n0\r\n\r\n"});
-    cases.push_back({"two different Content-Lengths",
-                     "POST / HTTP/1.1\r\n" +
-                         head_line(ep, fmt::format("Content-Length: 0\r\nContent-Length: {}\r\n", smuggled.size())) +
-                         "\r\n" + smuggled});
-    // TE not ending in chunked: no knowable length (RFC 9112, 6.3). Read as
-    // bodiless, its body would be served as a request of its own.
-    cases.push_back({"Transfer-Encoding: gzip, a request as its body",
-                     "POST / HTTP/1.1\r\n" + head_line(ep, "Transfer-Encoding: gzip\r\n") + "\r\n" + smuggled});
-    cases.push_back({"Transfer-Encoding: identity, a request as its body",
-                     "POST / HTTP/1.1\r\n" + head_line(ep, "Transfer-Encoding: identity\r\n") + "\r\n" + smuggled});
-  }
+}
+
+// Requests that smuggle another request past a lenient server.
+void add_smuggling_cases(const Endpoint& ep, std::vector<Case>& cases) {
+  // CL.TE smuggling: by Content-Length the body holds a second request; by
+  // chunking it ends at "0\r\n\r\n" and a RemoveInstances follows. Either
+  // reading of a lenient server would remove i-demo-auto2 (the World check).
+  const std::string smuggled =
+      "GET /?Action=RemoveInstances&Version=2014-08-28&ScalingGroupId=asg-demo&InstanceId.1=i-demo-auto2 "
+      "HTTP/1.1\r\n" +
+      head_line(ep) + "\r\n";
+  const std::string body = "0\r\n\r\n" + smuggled;
+  cases.push_back({"Content-Length and Transfer-Encoding (CL.TE)",
+                   "POST / HTTP/1.1\r\n" +
+                       head_line(ep, fmt::format("Content-Type: application/x-www-form-urlencoded\r\n"
+                                                 "Content-Length: {}\r\nTransfer-Encoding: chunked\r\n",
+                                                 body.size())) +
+                       "\r\n" + body});
+  cases.push_back({"Transfer-Encoding and Content-Length (TE.CL)",
+                   "POST / HTTP/1.1\r\n" +
+                       head_line(ep, "Transfer-Encoding: chunked\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                                     "Content-Length: 4\r\n") +
+                       "\r\n" + fmt::format("{:x}\r\n", smuggled.size() + 4) + "x=1&" + smuggled + "\r\n0\r\n\r\n"});
+  cases.push_back({"two different Content-Lengths",
+                   "POST / HTTP/1.1\r\n" +
+                       head_line(ep, fmt::format("Content-Length: 0\r\nContent-Length: {}\r\n", smuggled.size())) +
+                       "\r\n" + smuggled});
+  // TE not ending in chunked: no knowable length (RFC 9112, 6.3). Read as
+  // bodiless, its body would be served as a request of its own.
+  cases.push_back({"Transfer-Encoding: gzip, a request as its body",
+                   "POST / HTTP/1.1\r\n" + head_line(ep, "Transfer-Encoding: gzip\r\n") + "\r\n" + smuggled});
+  cases.push_back({"Transfer-Encoding: identity, a request as its body",
+                   "POST / HTTP/1.1\r\n" + head_line(ep, "Transfer-Encoding: identity\r\n") + "\r\n" + smuggled});
+}
+
+// Bad lengths, NUL bytes, broken line endings and versions, half-closes.
+void add_framing_cases(const Endpoint& ep, std::vector<Case>& cases) {
   cases.push_back({"Content-Length not a number", "POST / HTTP/1.1\r\n" + head_line(ep, "Content-Length: ten\r\n") + "\r\n"});
   cases.push_back({"Content-Length negative", "POST / HTTP/1.1\r\n" + head_line(ep, "Content-Length: -1\r\n") + "\r\n"});
   cases.push_back({"Content-Length 2^64", "POST / HTTP/1.1\r\n" + head_line(ep, "Content-Length: 18446744073709551616\r\n") + "\r\n"});
@@ -1089,6 +1082,15 @@ AttackResult malformed(const Endpoint& ep) {
   cases.push_back({"bare CRLF CRLF (then half-close)", "\r\n\r\n", /*half_close=*/true});
   cases.push_back({"nothing, then half-close", "", /*half_close=*/true});
   cases.push_back({"request line only, then half-close", "GET / HTTP/1.1\r\n", /*half_close=*/true});
+}
+
+AttackResult malformed(const Endpoint& ep) {
+  AttackResult res;
+  std::vector<Case> cases;
+  add_oversized_line_cases(ep, cases);
+  add_chunk_cases(ep, cases);
+  add_smuggling_cases(ep, cases);
+  add_framing_cases(ep, cases);
   run_cases(ep, cases, res);
   return res;
 }
@@ -1181,13 +1183,18 @@ std::string first_difference(const std::string& a, const std::string& b) {
                      b.size(), i, a.substr(from, 100), b.substr(from, 100));
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// What the command line asked for.
+struct Options {
   int pid = 0;
   std::string world_file = std::string(ESSCONF_SOURCE_DIR) + "/fixtures/worlds/demo.json";
   bool keep_world = false;
   std::optional<std::chrono::milliseconds> good_deadline;
+  std::string url;
+  std::string attack;
+};
+
+Options parse_options(int argc, char** argv) {
+  Options o;
   std::vector<std::string> positional;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -1203,15 +1210,15 @@ int main(int argc, char** argv) {
       return n;
     };
     if (a == "--pid")
-      pid = static_cast<int>(number(1, 1L << 30));
+      o.pid = static_cast<int>(number(1, 1L << 30));
     else if (a == "--world")
-      world_file = value();
+      o.world_file = value();
     else if (a == "--keep-world")
-      keep_world = true;
+      o.keep_world = true;
     else if (a == "--connections")
       g_connections_override = static_cast<int>(number(1, 1'000'000));
     else if (a == "--good-deadline-ms")
-      good_deadline = std::chrono::milliseconds(number(1, 600'000));
+      o.good_deadline = std::chrono::milliseconds(number(1, 600'000));
     else if (a == "--hold-ms")
       g_hold_ms = static_cast<int>(number(0, 600'000));
     else if (a == "-h" || a == "--help")
@@ -1222,47 +1229,63 @@ int main(int argc, char** argv) {
       positional.push_back(a);
   }
   if (positional.size() != 2) usage("expected URL and ATTACK");
-  const std::map<std::string, std::function<AttackResult(const Endpoint&)>> attacks = {
+  o.url = positional[0];
+  o.attack = positional[1];
+  return o;
+}
+
+using Attack = std::function<AttackResult(const Endpoint&)>;
+
+Attack find_attack(const std::string& name) {
+  const std::map<std::string, Attack> attacks = {
       {"slowloris", slowloris}, {"connection-flood", connection_flood}, {"pipelined", pipelined},
       {"malformed", malformed}, {"oversized", oversized}, {"held-bodies", held_bodies}};
-  const std::string name = positional[1];
   const auto attack = attacks.find(name);
   if (attack == attacks.end()) usage("unknown attack \"" + name + "\"");
-  // held-bodies pushes 268 MB through the server in about a second, most of
-  // it into memory the server has never touched: its good client gets 5 s
-  // (measured up to 0.85 s on 2 loaded cores, against 0.11 s for the flood).
-  // connection-flood fills the kernel's accept queue faster than any accept
-  // loop on 2 shared cores drains it; a SYN the kernel drops there is sent
-  // again after TCP's initial RTO of 1 s (RFC 6298), whatever the server does.
-  // Its good client gets 3 s, room for one such retransmit (CI saw exactly
-  // one connect time out at 1,001 ms, every answer it got within 82 ms).
-  const auto default_deadline = name == "held-bodies" ? 5000ms : name == "connection-flood" ? 3000ms : 1000ms;
-  g_good_deadline = good_deadline.value_or(default_deadline);
-  std::string error;
-  const auto ep = parse_url(positional[0], error);
-  if (!ep) usage(positional[0] + ": " + error);
-  if (pid > 0 && read_status(pid).rss_kib < 0) usage(fmt::format("--pid {}: no such process", pid));
+  return attack->second;
+}
 
-  // Room for the flood: the soft descriptor limit up to the hard one.
+// held-bodies pushes 268 MB through the server in about a second, most of
+// it into memory the server has never touched: its good client gets 5 s
+// (measured up to 0.85 s on 2 loaded cores, against 0.11 s for the flood).
+// connection-flood fills the kernel's accept queue faster than any accept
+// loop on 2 shared cores drains it; a SYN the kernel drops there is sent
+// again after TCP's initial RTO of 1 s (RFC 6298), whatever the server does.
+// Its good client gets 3 s, room for one such retransmit (CI saw exactly
+// one connect time out at 1,001 ms, every answer it got within 82 ms).
+std::chrono::milliseconds default_good_deadline(const std::string& attack) {
+  return attack == "held-bodies" ? 5000ms : attack == "connection-flood" ? 3000ms : 1000ms;
+}
+
+// Room for the flood: the soft descriptor limit up to the hard one.
+void raise_descriptor_limit() {
   rlimit rl{};
   if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != rl.rlim_max) {
     rl.rlim_cur = rl.rlim_max;
     ::setrlimit(RLIMIT_NOFILE, &rl);
   }
+}
 
-  auto fail = [&](const std::string& why) {
-    std::printf("%s: FAILED: %s\n", name.c_str(), why.c_str());
+// The requests around the attack, each on a connection of its own; any
+// answer short of the expected one ends the run (exit 1).
+class Setup {
+ public:
+  Setup(const Endpoint& ep, std::string attack) : ep_(ep), attack_(std::move(attack)) {}
+
+  [[noreturn]] void fail(const std::string& why) const {
+    std::printf("%s: FAILED: %s\n", attack_.c_str(), why.c_str());
     std::fflush(stdout);
     std::exit(1);
-  };
-  auto call = [&](std::string_view method, std::string_view target, std::string_view body = {}) {
-    const Outcome o = exchange(*ep, request(method, target, *ep, body), 5s);
+  }
+
+  Response call(std::string_view method, std::string_view target, std::string_view body = {}) const {
+    const Outcome o = exchange(ep_, request(method, target, ep_, body), 5s);
     if (o.kind != Outcome::kResponse) fail(fmt::format("{} {}: {}", method, target, describe(o)));
     return o.response;
-  };
+  }
 
-  // ---- before: a known World, one success, the World as it then is
-  if (!keep_world) {
+  // A known World, and one RemoveInstances that succeeds on it.
+  void put_world(const std::string& world_file) const {
     const auto world = read_whole(world_file);
     if (!world) usage(world_file + ": cannot read the file");
     const auto put = call("PUT", "/_conformance/v1/world", *world);
@@ -1272,17 +1295,99 @@ int main(int argc, char** argv) {
     if (removed.status != 200 || removed.body.find("\"ScalingActivityId\":\"") == std::string::npos)
       fail(fmt::format("the RemoveInstances that should succeed on the World: {} {}", removed.status, removed.body));
   }
-  const auto before = call("GET", "/_conformance/v1/world");
-  if (before.status != 200) fail(fmt::format("GET world before: {} {}", before.status, before.body));
+
+  // The World as the server has it now.
+  std::string world() const {
+    const auto got = call("GET", "/_conformance/v1/world");
+    if (got.status != 200) fail(fmt::format("GET world before: {} {}", got.status, got.body));
+    return got.body;
+  }
+
+ private:
+  const Endpoint& ep_;
+  std::string attack_;
+};
+
+// After the attack: still serving, and the World as it was before.
+void check_after(const Endpoint& ep, const std::string& world_before, std::vector<std::string>& failures) {
+  for (int i = 0; i < 20; ++i) {
+    const Outcome o = exchange(ep, request("GET", "/_conformance/v1/capabilities", ep), g_good_deadline);
+    if (o.kind != Outcome::kResponse || o.response.status != 200) {
+      failures.push_back("after the attack: capabilities: " + describe(o));
+      break;
+    }
+  }
+  const Outcome after = exchange(ep, request("GET", "/_conformance/v1/world", ep), 5s);
+  if (after.kind != Outcome::kResponse || after.response.status != 200)
+    failures.push_back("after the attack: GET world: " + describe(after));
+  else if (after.response.body != world_before)
+    failures.push_back("the World changed during the attack: " + first_difference(world_before, after.response.body));
+}
+
+// The good client's unanswered requests, the first five listed.
+void check_good_client(const GoodClient& good, std::vector<std::string>& failures) {
+  if (good.failures() == 0) return;
+  std::string list;
+  const auto& all = good.failure_list();
+  for (std::size_t i = 0; i < all.size() && i < 5; ++i) list += "\n    " + all[i];
+  if (all.size() > 5) list += fmt::format("\n    ... and {} more", all.size() - 5);
+  failures.push_back(fmt::format("the good client got {} of {} requests unanswered within {} ms:{}", good.failures(),
+                                 good.requests(), g_good_deadline.count(), list));
+}
+
+// What the attack did and cost, the server's memory and descriptors with --pid.
+struct Measures {
+  std::string attack;
+  Clock::duration took{};
+  int pid = 0;
+  long hwm_before_kib = -1;
+};
+
+void print_summary(const Measures& m, const AttackResult& res, const GoodClient& good, const Sampler& sampler,
+                   const std::vector<std::string>& failures) {
+  for (const auto& n : res.notes) std::printf("%s\n", n.c_str());
+  std::string memory;
+  if (m.pid > 0) {
+    const auto st = read_status(m.pid);
+    memory = fmt::format("; server VmRSS peak {:.1f} MiB, VmHWM {:.1f} MiB (before {:.1f}), descriptors peak {}",
+                         mib(sampler.peak_rss_kib()), mib(st.hwm_kib), mib(m.hwm_before_kib), sampler.peak_fds());
+  }
+  std::printf("%s\n", fmt::format("{}: {} in {:.1f} s: {} connections, {} answered; {}; good client {} requests "
+                                   "(bound {} ms), max {:.1f} ms, mean {:.1f} ms, {} failures{}",
+                                   m.attack, failures.empty() ? "ok" : "FAILED", s(m.took), res.connections,
+                                   res.answered, res.detail.empty() ? "-" : res.detail, good.requests(),
+                                   g_good_deadline.count(), good.max_ms(), good.mean_ms(), good.failures(), memory)
+                          .c_str());
+  for (const auto& f : failures) std::printf("  FAIL: %s\n", f.c_str());
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options options = parse_options(argc, argv);
+  const Attack attack = find_attack(options.attack);
+  g_good_deadline = options.good_deadline.value_or(default_good_deadline(options.attack));
+  std::string error;
+  const auto ep = parse_target(options.url, error);
+  if (!ep) usage(options.url + ": " + error);
+  const int pid = options.pid;
+  if (pid > 0 && read_status(pid).rss_kib < 0) usage(fmt::format("--pid {}: no such process", pid));
+  raise_descriptor_limit();
+
+  // ---- before: a known World, one success, the World as it then is
+  const Setup setup(*ep, options.attack);
+  if (!options.keep_world) setup.put_world(options.world_file);
+  const std::string before = setup.world();
 
   // ---- the attack, with the good client and the sampler alongside
-  const long hwm_before = pid > 0 ? read_status(pid).hwm_kib : -1;
+  Measures measures{options.attack, {}, pid, pid > 0 ? read_status(pid).hwm_kib : -1};
   Sampler sampler(pid);
   GoodClient good(*ep);
   std::this_thread::sleep_for(200ms);  // a few good answers before the attack
   const auto attack_start = Clock::now();
-  AttackResult res = attack->second(*ep);
-  const auto attack_time = Clock::now() - attack_start;
+  const AttackResult res = attack(*ep);
+  measures.took = Clock::now() - attack_start;
   std::this_thread::sleep_for(1s);  // and the server must be serving again right after it
   good.stop();
   sampler.stop();
@@ -1290,41 +1395,8 @@ int main(int argc, char** argv) {
   // ---- after: still serving, and the World as it was
   std::vector<std::string> failures = res.failures;
   if (sampler.vanished()) failures.push_back(fmt::format("the server process {} is gone", pid));
-  for (int i = 0; i < 20; ++i) {
-    const Outcome o = exchange(*ep, request("GET", "/_conformance/v1/capabilities", *ep), g_good_deadline);
-    if (o.kind != Outcome::kResponse || o.response.status != 200) {
-      failures.push_back("after the attack: capabilities: " + describe(o));
-      break;
-    }
-  }
-  const Outcome after = exchange(*ep, request("GET", "/_conformance/v1/world", *ep), 5s);
-  if (after.kind != Outcome::kResponse || after.response.status != 200)
-    failures.push_back("after the attack: GET world: " + describe(after));
-  else if (after.response.body != before.body)
-    failures.push_back("the World changed during the attack: " + first_difference(before.body, after.response.body));
-  if (good.failures() > 0) {
-    std::string list;
-    const auto& all = good.failure_list();
-    for (std::size_t i = 0; i < all.size() && i < 5; ++i) list += "\n    " + all[i];
-    if (all.size() > 5) list += fmt::format("\n    ... and {} more", all.size() - 5);
-    failures.push_back(fmt::format("the good client got {} of {} requests unanswered within {} ms:{}", good.failures(),
-                                   good.requests(), g_good_deadline.count(), list));
-  }
-
-  for (const auto& n : res.notes) std::printf("%s\n", n.c_str());
-  std::string memory;
-  if (pid > 0) {
-    const auto st = read_status(pid);
-    memory = fmt::format("; server VmRSS peak {:.1f} MiB, VmHWM {:.1f} MiB (before {:.1f}), descriptors peak {}",
-                         mib(sampler.peak_rss_kib()), mib(st.hwm_kib), mib(hwm_before), sampler.peak_fds());
-  }
-  std::printf("%s\n", fmt::format("{}: {} in {:.1f} s: {} connections, {} answered; {}; good client {} requests "
-                                   "(bound {} ms), max {:.1f} ms, mean {:.1f} ms, {} failures{}",
-                                   name, failures.empty() ? "ok" : "FAILED", s(attack_time), res.connections,
-                                   res.answered, res.detail.empty() ? "-" : res.detail, good.requests(),
-                                   g_good_deadline.count(), good.max_ms(), good.mean_ms(), good.failures(), memory)
-                           .c_str());
-  for (const auto& f : failures) std::printf("  FAIL: %s\n", f.c_str());
-  std::fflush(stdout);
+  check_after(*ep, before, failures);
+  check_good_client(good, failures);
+  print_summary(measures, res, good, sampler, failures);
   return failures.empty() ? 0 : 1;
 }

@@ -89,18 +89,6 @@ std::string quote_bytes(std::string_view bytes) {
   return out;
 }
 
-bool is_host_char(char c) noexcept {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_';
-}
-
-// host:port for Host and origin; IPv6 literals in brackets.
-std::string authority(const Url& url, bool omit_default_port) {
-  std::string out = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
-  if (!omit_default_port || url.port != 80) out += ":" + std::to_string(url.port);
-  return out;
-}
-
 bool is_reset(const beast::error_code& ec) noexcept {
   return ec == net::error::eof || ec == net::error::connection_reset ||
          ec == net::error::connection_aborted || ec == net::error::broken_pipe ||
@@ -108,83 +96,6 @@ bool is_reset(const beast::error_code& ec) noexcept {
 }
 
 }  // namespace
-
-std::string Url::origin() const { return "http://" + authority(*this, false); }
-std::string Url::host_header() const { return authority(*this, true); }
-
-std::optional<Url> parse_url(std::string_view text, std::string& error) {
-  const auto fail = [&](std::string message) -> std::optional<Url> {
-    error = std::move(message);
-    return std::nullopt;
-  };
-  for (const char c : text)
-    if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7F)
-      return fail("the URL contains a space, a control character or a non-ASCII byte");
-
-  const auto scheme_end = text.find("://");
-  if (scheme_end == std::string_view::npos)
-    return fail("not an http:// URL (expected http://host[:port][/base-path])");
-  const auto scheme = text.substr(0, scheme_end);
-  if (wire::ascii_iequals(scheme, "https")) return fail("https is not supported (use http://)");
-  if (!wire::ascii_iequals(scheme, "http"))
-    return fail("the scheme \"" + std::string(scheme) + "\" is not supported (use http://)");
-
-  auto rest = text.substr(scheme_end + 3);
-  const auto authority_end = rest.find_first_of("/?#");
-  auto auth = rest.substr(0, authority_end);
-  auto path =
-      authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
-
-  if (auth.find('@') != std::string_view::npos)
-    return fail("user information (user@host) in the URL is not supported");
-  Url url;
-  std::string_view port_text;
-  bool has_port = false;
-  if (!auth.empty() && auth.front() == '[') {
-    const auto close = auth.find(']');
-    if (close == std::string_view::npos) return fail("no closing ']' after the IPv6 address");
-    const std::string literal(auth.substr(1, close - 1));
-    beast::error_code ec;
-    net::ip::make_address_v6(literal, ec);
-    if (ec || literal.empty()) return fail("bad IPv6 address \"" + literal + "\"");
-    url.host = literal;
-    auto after = auth.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') return fail("unexpected characters after the IPv6 address");
-      has_port = true;
-      port_text = after.substr(1);
-    }
-  } else {
-    const auto colon = auth.find(':');
-    const auto host = auth.substr(0, colon);
-    if (colon != std::string_view::npos) {
-      has_port = true;
-      port_text = auth.substr(colon + 1);
-    }
-    if (host.empty()) return fail("no host");
-    if (!std::all_of(host.begin(), host.end(), is_host_char))
-      return fail("bad host \"" + std::string(host) + "\"");
-    url.host = std::string(host);
-  }
-  if (url.host.empty()) return fail("no host");
-
-  if (has_port) {
-    if (port_text.empty() || port_text.size() > 5 ||
-        !std::all_of(port_text.begin(), port_text.end(),
-                     [](char c) { return c >= '0' && c <= '9'; }))
-      return fail("bad port \"" + std::string(port_text) + "\" (expected 1 to 65535)");
-    const unsigned long port = std::stoul(std::string(port_text));
-    if (port == 0 || port > 65535)
-      return fail("bad port \"" + std::string(port_text) + "\" (expected 1 to 65535)");
-    url.port = static_cast<std::uint16_t>(port);
-  }
-
-  if (path.find_first_of("?#") != std::string_view::npos)
-    return fail("a query or fragment in the target URL is not supported (give a base path only)");
-  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-  url.base_path = std::string(path);
-  return url;
-}
 
 std::string_view describe(TransportError e) noexcept {
   switch (e) {
@@ -317,167 +228,214 @@ struct HttpClient::Impl {
     return d;
   }
 
-  // One write and one read of the response on the current connection.
-  Attempt exchange(const std::string& bytes, bool head, Clock::time_point deadline, Exchange& x) {
-    Attempt attempt;
-    const bool was_reused = reused;
-    const auto write_start = Clock::now();
-    const auto request_deadline = std::min(write_start + limits.request_timeout, deadline);
+  using Parser = http::response_parser<http::string_body>;
 
-    ++sent;
-    stream.expires_at(request_deadline);
-    beast::error_code ec;
-    net::async_write(stream, net::buffer(bytes), [&](beast::error_code e, std::size_t) { ec = e; });
-    run();
-    if (ec) {
-      close();
-      if (ec == beast::error::timeout) {
-        fail(x, TransportError::timeout,
-             timeout_detail(request_deadline, write_start, 0, "the request was not taken"));
-      } else {
-        attempt.retryable = was_reused;
-        fail(x, TransportError::reset,
-             "the connection failed while sending the request: " + ec.message());
-      }
-      return attempt;
-    }
-
-    // Everything the target sends for this request (interim responses
-    // included) shares the max_response_bytes budget.
-    const std::uint64_t max = limits.max_response_bytes;
+  // One exchange's clocks and counts, across the messages of its answer.
+  struct Progress {
+    Clock::time_point write_start;
+    Clock::time_point request_deadline;
+    bool was_reused = false;
     std::uint64_t received = 0;  // raw bytes read from the socket
     std::uint64_t consumed = 0;  // bytes taken by the parser, earlier messages included
-    std::string first_bytes;
+    std::string first_bytes;     // the first kQuotedBytes received, for not_http
+  };
 
-    for (;;) {
-      http::response_parser<http::string_body> parser;
-      const std::uint64_t budget = max - std::min(max, consumed);
-      if (budget == 0) {
-        close();
-        fail(x, TransportError::too_large,
-             "interim (1xx) responses filled the " + size_text(max) + " limit");
-        return attempt;
-      }
+  // One response message (interim or final) being parsed within `budget`.
+  struct Message {
+    Parser parser;
+    std::uint64_t budget;
+    std::uint64_t header_bytes = 0;
+    bool body_phase = false;
+
+    Message(std::uint64_t b, bool head) : budget(b) {
       parser.header_limit(static_cast<std::uint32_t>(
           std::min<std::uint64_t>(budget, std::numeric_limits<std::uint32_t>::max())));
       parser.body_limit(budget);
       if (head) parser.skip(true);
       // Header first, alone, so that the body's share of the budget is known.
       parser.eager(false);
-      std::uint64_t header_bytes = 0;
-      bool body_phase = false;
+    }
+  };
 
-      for (;;) {
-        if (buffer.size() > 0) {
-          const auto n = parser.put(buffer.data(), ec);
-          buffer.consume(n);
-          consumed += n;
-          if (!body_phase) header_bytes += n;
-          if (ec == http::error::need_more) {
-            ec = {};
-          } else if (ec) {
-            close();
-            const bool limit = ec == http::error::header_limit || ec == http::error::body_limit ||
-                               ec == http::error::buffer_overflow;
-            if (limit) {
-              std::string d = "the response is larger than the " + size_text(max) + " limit";
-              if (parser.is_header_done() && parser.content_length())
-                d += " (Content-Length " + std::to_string(*parser.content_length()) + ")";
-              else
-                d += ec == http::error::body_limit ? " (body)" : " (header)";
-              fail(x, TransportError::too_large, std::move(d));
-            } else {
-              fail(x, TransportError::not_http,
-                   "first bytes " + quote_bytes(first_bytes) + " (" + ec.message() + ")");
-            }
-            return attempt;
-          } else {
-            if (parser.is_header_done() && !body_phase) {
-              body_phase = true;
-              const std::uint64_t left = budget - std::min(budget, header_bytes);
-              if (!parser.is_done() && parser.content_length() && *parser.content_length() > left) {
-                close();
-                fail(x, TransportError::too_large,
-                     "the response is larger than the " + size_text(max) +
-                         " limit (Content-Length " + std::to_string(*parser.content_length()) +
-                         ")");
-                return attempt;
-              }
-              parser.body_limit(left);
-              parser.eager(true);
-            }
-            if (parser.is_done()) break;
-            if (n > 0 && buffer.size() > 0) continue;  // more of it may parse without a read
-          }
-        }
+  // Where reading a message stands after a step.
+  enum class Step { read, again, parsed, failed };
 
-        // Unparsed bytes can only pile up in a line the parser cannot end
-        // (a chunk extension without CRLF): bound them by the budget too.
-        if (buffer.size() >= budget) {
-          close();
-          fail(x, TransportError::too_large,
-               "the response is larger than the " + size_text(max) +
-                   " limit (an unterminated line)");
-          return attempt;
-        }
-        std::size_t n = 0;
-        stream.expires_at(request_deadline);
-        stream.async_read_some(buffer.prepare(kReadChunk), [&](beast::error_code e, std::size_t k) {
-          ec = e;
-          n = k;
-        });
-        run();
-        buffer.commit(n);
-        if (n > 0 && first_bytes.size() < kQuotedBytes) {
-          const auto data = buffer.data();
-          const std::string_view view(static_cast<const char*>(data.data()), data.size());
-          const auto fresh = view.substr(view.size() - n);
-          first_bytes.append(fresh.substr(0, kQuotedBytes - first_bytes.size()));
-        }
-        received += n;
-        if (!ec) continue;
+  // Writes the request; false (and `x` says why) when it did not go out.
+  bool write_request(const std::string& bytes, const Progress& p, Exchange& x, Attempt& attempt) {
+    stream.expires_at(p.request_deadline);
+    beast::error_code ec;
+    net::async_write(stream, net::buffer(bytes), [&](beast::error_code e, std::size_t) { ec = e; });
+    run();
+    if (!ec) return true;
+    close();
+    if (ec == beast::error::timeout) {
+      fail(x, TransportError::timeout,
+           timeout_detail(p.request_deadline, p.write_start, 0, "the request was not taken"));
+    } else {
+      attempt.retryable = p.was_reused;
+      fail(x, TransportError::reset, "the connection failed while sending the request: " + ec.message());
+    }
+    return false;
+  }
 
-        if (ec == net::error::eof && buffer.size() == 0 && parser.got_some() &&
-            parser.is_header_done()) {
-          // A body delimited by the end of the connection ends here.
-          parser.put_eof(ec);
-          if (!ec) break;
-        }
+  std::string over_limit_text() const {
+    return "the response is larger than the " + size_text(limits.max_response_bytes) + " limit";
+  }
+
+  // The header is whole: the body gets what is left of the budget, and a
+  // Content-Length beyond it fails at once.
+  bool enter_body(Message& m, Exchange& x) {
+    m.body_phase = true;
+    const std::uint64_t left = m.budget - std::min(m.budget, m.header_bytes);
+    const auto length = m.parser.content_length();
+    if (!m.parser.is_done() && length && *length > left) {
+      close();
+      fail(x, TransportError::too_large, over_limit_text() + " (Content-Length " + std::to_string(*length) + ")");
+      return false;
+    }
+    m.parser.body_limit(left);
+    m.parser.eager(true);
+    return true;
+  }
+
+  void fail_parse(const Message& m, beast::error_code ec, const Progress& p, Exchange& x) {
+    const bool limit = ec == http::error::header_limit || ec == http::error::body_limit ||
+                       ec == http::error::buffer_overflow;
+    if (!limit) {
+      fail(x, TransportError::not_http, "first bytes " + quote_bytes(p.first_bytes) + " (" + ec.message() + ")");
+      return;
+    }
+    std::string d = over_limit_text();
+    if (m.parser.is_header_done() && m.parser.content_length())
+      d += " (Content-Length " + std::to_string(*m.parser.content_length()) + ")";
+    else
+      d += ec == http::error::body_limit ? " (body)" : " (header)";
+    fail(x, TransportError::too_large, std::move(d));
+  }
+
+  // Feeds the buffered bytes to the parser.
+  Step parse_buffered(Message& m, Progress& p, Exchange& x) {
+    if (buffer.size() == 0) return Step::read;
+    beast::error_code ec;
+    const auto n = m.parser.put(buffer.data(), ec);
+    buffer.consume(n);
+    p.consumed += n;
+    if (!m.body_phase) m.header_bytes += n;
+    if (ec == http::error::need_more) return Step::read;
+    if (ec) {
+      close();
+      fail_parse(m, ec, p, x);
+      return Step::failed;
+    }
+    if (m.parser.is_header_done() && !m.body_phase && !enter_body(m, x)) return Step::failed;
+    if (m.parser.is_done()) return Step::parsed;
+    return n > 0 && buffer.size() > 0 ? Step::again : Step::read;  // more of it may parse without a read
+  }
+
+  void fail_read(beast::error_code ec, const Progress& p, Exchange& x, Attempt& attempt) {
+    if (ec == beast::error::timeout) {
+      fail(x, TransportError::timeout,
+           timeout_detail(p.request_deadline, p.write_start, p.received,
+                          p.received == 0 ? "nothing arrived" : "the response was incomplete"));
+    } else if (is_reset(ec) || ec == http::error::partial_message) {
+      attempt.retryable = p.was_reused && p.received == 0;
+      const std::string how = ec == net::error::eof || ec == http::error::partial_message ? "closed" : "reset";
+      fail(x, TransportError::reset,
+           p.received == 0 ? how + " before sending anything"
+                           : how + " after " + size_text(p.received) + " (an incomplete response)");
+    } else {
+      fail(x, TransportError::reset, "reading the response failed: " + ec.message());
+    }
+  }
+
+  // Reads once from the socket; a body delimited by the connection's end ends here.
+  Step read_more(Message& m, Progress& p, Exchange& x, Attempt& attempt) {
+    // Unparsed bytes can only pile up in a line the parser cannot end
+    // (a chunk extension without CRLF): bound them by the budget too.
+    if (buffer.size() >= m.budget) {
+      close();
+      fail(x, TransportError::too_large, over_limit_text() + " (an unterminated line)");
+      return Step::failed;
+    }
+    beast::error_code ec;
+    std::size_t n = 0;
+    stream.expires_at(p.request_deadline);
+    stream.async_read_some(buffer.prepare(kReadChunk), [&](beast::error_code e, std::size_t k) {
+      ec = e;
+      n = k;
+    });
+    run();
+    buffer.commit(n);
+    if (n > 0 && p.first_bytes.size() < kQuotedBytes) {
+      const auto data = buffer.data();
+      const std::string_view view(static_cast<const char*>(data.data()), data.size());
+      p.first_bytes.append(view.substr(view.size() - n).substr(0, kQuotedBytes - p.first_bytes.size()));
+    }
+    p.received += n;
+    if (!ec) return Step::read;
+    if (ec == net::error::eof && buffer.size() == 0 && m.parser.got_some() && m.parser.is_header_done()) {
+      m.parser.put_eof(ec);
+      if (!ec) return Step::parsed;
+    }
+    close();
+    fail_read(ec, p, x, attempt);
+    return Step::failed;
+  }
+
+  // Parses and reads until the message is whole (parsed) or the exchange failed.
+  Step read_message(Message& m, Progress& p, Exchange& x, Attempt& attempt) {
+    for (;;) {
+      const Step parsed = parse_buffered(m, p, x);
+      if (parsed == Step::again) continue;
+      if (parsed != Step::read) return parsed;
+      const Step read = read_more(m, p, x, attempt);
+      if (read != Step::read) return read;
+    }
+  }
+
+  // The final response into `x`; the connection is kept only when clean.
+  void take_response(Parser& parser, Exchange& x) {
+    auto& res = parser.get();
+    const auto status = res.result_int();
+    x.status = static_cast<int>(status);
+    x.headers.clear();
+    for (const auto& field : res) x.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+    x.body = std::move(res.body());
+    // Bytes after the response were not asked for: they would be taken
+    // for the next response, so the connection is not reused.
+    if (!parser.keep_alive() || status == 101 || buffer.size() > 0)
+      close();
+    else
+      reused = true;
+  }
+
+  // One write and one read of the response on the current connection.
+  Attempt exchange(const std::string& bytes, bool head, Clock::time_point deadline, Exchange& x) {
+    Attempt attempt;
+    Progress p;
+    p.was_reused = reused;
+    p.write_start = Clock::now();
+    p.request_deadline = std::min(p.write_start + limits.request_timeout, deadline);
+    ++sent;
+    if (!write_request(bytes, p, x, attempt)) return attempt;
+
+    // Everything the target sends for this request (interim responses
+    // included) shares the max_response_bytes budget.
+    const std::uint64_t max = limits.max_response_bytes;
+    for (;;) {
+      const std::uint64_t budget = max - std::min(max, p.consumed);
+      if (budget == 0) {
         close();
-        if (ec == beast::error::timeout) {
-          fail(x, TransportError::timeout,
-               timeout_detail(request_deadline, write_start, received,
-                              received == 0 ? "nothing arrived" : "the response was incomplete"));
-        } else if (is_reset(ec) || ec == http::error::partial_message) {
-          attempt.retryable = was_reused && received == 0;
-          const bool eof = ec == net::error::eof || ec == http::error::partial_message;
-          fail(x, TransportError::reset,
-               received == 0 ? std::string(eof ? "closed" : "reset") + " before sending anything"
-                             : std::string(eof ? "closed" : "reset") + " after " +
-                                   size_text(received) + " (an incomplete response)");
-        } else {
-          fail(x, TransportError::reset, "reading the response failed: " + ec.message());
-        }
+        fail(x, TransportError::too_large, "interim (1xx) responses filled the " + size_text(max) + " limit");
         return attempt;
       }
-
-      const auto status = parser.get().result_int();
+      Message m(budget, head);
+      if (read_message(m, p, x, attempt) != Step::parsed) return attempt;
       // Interim responses are skipped; 101 ends HTTP on this connection, so
       // it is the answer.
+      const auto status = m.parser.get().result_int();
       if (status >= 100 && status < 200 && status != 101) continue;
-
-      auto& res = parser.get();
-      x.status = static_cast<int>(status);
-      x.headers.clear();
-      for (const auto& field : res)
-        x.headers.push_back({std::string(field.name_string()), std::string(field.value())});
-      x.body = std::move(res.body());
-      // Bytes after the response were not asked for: they would be taken
-      // for the next response, so the connection is not reused.
-      if (!parser.keep_alive() || status == 101 || buffer.size() > 0)
-        close();
-      else
-        reused = true;
+      take_response(m.parser, x);
       return attempt;
     }
   }

@@ -9,28 +9,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "reference/wire/http_request.hpp"
+#include "suite/client/url.hpp"
 
 namespace essconf::client {
-
-// http://host[:port][/base-path]; https is not supported (a clear error).
-struct Url {
-  std::string host;
-  std::uint16_t port = 80;
-  std::string base_path;  // "" or "/prefix" without a trailing slash
-
-  std::string origin() const;       // "http://host:port"
-  std::string host_header() const;  // "host[:port]", the port only when not 80
-};
-
-// Parses a target URL; on failure returns nullopt and sets `error` to a
-// sentence for a person ("https is not supported", "no host", "bad port").
-std::optional<Url> parse_url(std::string_view text, std::string& error);
 
 struct ClientLimits {
   std::chrono::milliseconds connect_timeout{3'000};

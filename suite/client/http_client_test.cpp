@@ -4,25 +4,11 @@
 // does not hang" limits, never performance targets.
 #include "suite/client/http_client.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <algorithm>
 #include <atomic>
-#include <cctype>
-#include <cerrno>
 #include <chrono>
-#include <functional>
 #include <memory>
-#include <mutex>
-#include <optional>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -30,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "reference/server/http_server.hpp"
+#include "suite/client/raw_peer.hpp"
 
 namespace essconf::client {
 namespace {
@@ -62,196 +49,8 @@ ClientLimits quick(std::chrono::milliseconds request_timeout = 1000ms) {
 
 // --- a raw-socket server with a behaviour per connection ---------------------
 
-class RawServer;
-
-// One accepted connection, seen from the server's side.
-class Peer {
- public:
-  Peer(int fd, RawServer& server) : fd_(fd), server_(server) {}
-  ~Peer() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Peer(const Peer&) = delete;
-  Peer& operator=(const Peer&) = delete;
-
-  // One request (header, then Content-Length bytes of body); nullopt when
-  // the client closed or the server is stopping.
-  std::optional<std::string> read_request();
-  // False when the client has gone or the server is stopping.
-  bool send(std::string_view bytes);
-  // Waits until the client closes or the server stops; discards what arrives.
-  void hold();
-  // False when the server began stopping meanwhile.
-  bool pause(std::chrono::milliseconds d);
-  // Closes with an RST instead of a FIN.
-  void reset() {
-    const linger l{1, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &l, sizeof l);
-    ::close(fd_);
-    fd_ = -1;
-  }
-  void close() {
-    ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  enum class Fill { data, closed, stopping };
-  Fill fill();
-
-  int fd_;
-  RawServer& server_;
-  std::string buffer_;
-};
-
-class RawServer {
- public:
-  using Behaviour = std::function<void(Peer&)>;
-
-  // The index (0, 1, ...) of the connection the calling behaviour serves.
-  static thread_local int peer_index_;
-
-  // With `accept` false it listens and never accepts (a queue that fills up).
-  explicit RawServer(Behaviour behaviour, bool accept = true, int backlog = 16)
-      : behaviour_(std::move(behaviour)) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (listen_fd_ < 0) throw std::system_error(errno, std::generic_category(), "socket");
-    const int one = 1;
-    ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    if (::bind(listen_fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(listen_fd_, backlog) != 0)
-      throw std::system_error(errno, std::generic_category(), "bind/listen");
-    socklen_t len = sizeof addr;
-    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    if (accept) acceptor_ = std::thread([this] { accept_loop(); });
-  }
-
-  ~RawServer() {
-    stopping_ = true;
-    if (acceptor_.joinable()) acceptor_.join();
-    std::vector<std::thread> peers;
-    {
-      const std::lock_guard lock(mutex_);
-      peers.swap(peers_);
-    }
-    for (auto& t : peers) t.join();
-    ::close(listen_fd_);
-  }
-  RawServer(const RawServer&) = delete;
-  RawServer& operator=(const RawServer&) = delete;
-
-  std::uint16_t port() const { return port_; }
-  int connections() const { return connections_.load(); }
-  int requests() const { return requests_.load(); }
-  bool stopping() const { return stopping_.load(); }
-  // Every request's bytes, in the order received.
-  std::vector<std::string> received() const {
-    const std::lock_guard lock(mutex_);
-    return received_;
-  }
-  void record(std::string request) {
-    requests_.fetch_add(1);
-    const std::lock_guard lock(mutex_);
-    received_.push_back(std::move(request));
-  }
-
- private:
-  void accept_loop() {
-    while (!stopping_) {
-      pollfd p{listen_fd_, POLLIN, 0};
-      if (::poll(&p, 1, 20) <= 0) continue;
-      const int fd = ::accept(listen_fd_, nullptr, nullptr);
-      if (fd < 0) continue;
-      const int one = 1;
-      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-      const int n = connections_.fetch_add(1);
-      const std::lock_guard lock(mutex_);
-      peers_.emplace_back([this, fd, n] {
-        Peer peer(fd, *this);
-        peer_index_ = n;
-        behaviour_(peer);
-      });
-    }
-  }
-
-  Behaviour behaviour_;
-  int listen_fd_ = -1;
-  std::uint16_t port_ = 0;
-  std::thread acceptor_;
-  std::atomic<bool> stopping_{false};
-  std::atomic<int> connections_{0};
-  std::atomic<int> requests_{0};
-  mutable std::mutex mutex_;
-  std::vector<std::thread> peers_;
-  std::vector<std::string> received_;
-};
-
-thread_local int RawServer::peer_index_ = 0;
-
-Peer::Fill Peer::fill() {
-  for (;;) {
-    if (server_.stopping() || fd_ < 0) return Fill::stopping;
-    pollfd p{fd_, POLLIN, 0};
-    const int r = ::poll(&p, 1, 20);
-    if (r == 0 || (r < 0 && errno == EINTR)) continue;
-    char chunk[16384];
-    const auto n = ::recv(fd_, chunk, sizeof chunk, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Fill::closed;
-    buffer_.append(chunk, static_cast<std::size_t>(n));
-    return Fill::data;
-  }
-}
-
-std::optional<std::string> Peer::read_request() {
-  std::size_t end;
-  while ((end = buffer_.find("\r\n\r\n")) == std::string::npos)
-    if (fill() != Fill::data) return std::nullopt;
-  std::size_t length = 0;
-  std::string lower = buffer_.substr(0, end);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (const auto at = lower.find("\r\ncontent-length:"); at != std::string::npos)
-    length = std::stoul(lower.substr(at + 17));
-  while (buffer_.size() < end + 4 + length)
-    if (fill() != Fill::data) return std::nullopt;
-  std::string request = buffer_.substr(0, end + 4 + length);
-  buffer_.erase(0, end + 4 + length);
-  server_.record(request);
-  return request;
-}
-
-bool Peer::send(std::string_view bytes) {
-  while (!bytes.empty()) {
-    if (server_.stopping() || fd_ < 0) return false;
-    pollfd p{fd_, POLLOUT, 0};
-    const int r = ::poll(&p, 1, 20);
-    if (r == 0 || (r < 0 && errno == EINTR)) continue;
-    const auto n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (n <= 0) return false;
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
-
-void Peer::hold() {
-  while (fill() == Fill::data) buffer_.clear();
-}
-
-bool Peer::pause(std::chrono::milliseconds d) {
-  const auto until = Clock::now() + d;
-  while (Clock::now() < until) {
-    if (server_.stopping()) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
+using Peer = raw::Peer;
+using RawServer = raw::Server;
 
 std::string ok(std::string_view body = "ok", std::string_view extra = {}) {
   return "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" +
@@ -265,17 +64,7 @@ void keep_alive(Peer& p) {
 }
 
 // A port nothing listens on: bound, then released.
-std::uint16_t closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
+std::uint16_t closed_port() { return raw::listen_loopback(1).port; }
 
 // --- the reference server as a well-behaved target ----------------------------
 
@@ -572,7 +361,7 @@ TEST(HttpClient, FreshConnectionClosedWithoutAnswerIsNotRetried) {
 }
 
 TEST(HttpClient, MalformedRequestIsSentByteExact) {
-  RawServer s(keep_alive);
+  RawServer s(keep_alive, {.record = true});
   HttpClient client(local(s.port()), quick());
   wire::HttpRequest r;
   r.method = "GeT";
@@ -674,7 +463,7 @@ TEST(HostileTarget, OneBytePerSecondTimesOut) {
 }
 
 // Streams `head`, then `fill` bytes until 64 MiB have gone or the client has gone.
-RawServer::Behaviour flood(std::string head, char fill = '\0') {
+RawServer::Handler flood(std::string head, char fill = '\0') {
   return [head = std::move(head), fill](Peer& p) {
     if (!p.read_request() || !p.send(head)) return;
     const std::string zeros(64 * 1024, fill);
@@ -852,7 +641,7 @@ TEST(HostileTarget, PassedDeadlineSendsNothing) {
 
 TEST(HostileTarget, ExtraBytesAfterResponseDoNotLeakIntoTheNext) {
   RawServer s([](Peer& p) {
-    if (RawServer::peer_index_ == 0 && p.read_request()) p.send(ok("one") + "GARBAGE");
+    if (p.index() == 0 && p.read_request()) p.send(ok("one") + "GARBAGE");
     keep_alive(p);
   });
   HttpClient client(local(s.port()), quick());
@@ -867,7 +656,7 @@ TEST(HostileTarget, ExtraBytesAfterResponseDoNotLeakIntoTheNext) {
 
 TEST(HostileTarget, ErrorClosesTheConnectionAndTheNextSendReconnects) {
   RawServer s([](Peer& p) {
-    if (RawServer::peer_index_ == 0) {
+    if (p.index() == 0) {
       if (p.read_request()) p.send("HTTP/9.9 what\r\n\r\n");
       p.hold();
     } else {
@@ -886,23 +675,18 @@ TEST(HostileTarget, ErrorClosesTheConnectionAndTheNextSendReconnects) {
 TEST(HostileTarget, FullAcceptQueueIsConnectFailedAtConnectTimeout) {
   // Listening with backlog 0 and never accepting: once the queue is full the
   // kernel drops further SYNs, so the connect hangs.
-  RawServer s({}, /*accept=*/false, /*backlog=*/0);
-  std::vector<int> fillers;
-  for (int i = 0; i < 4; ++i) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(s.port());
-    ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
-    fillers.push_back(fd);
-  }
+  RawServer s({}, {.accept = false, .backlog = 0});
+  std::string error;
+  const auto server = raw::resolve("127.0.0.1", s.port(), error);
+  ASSERT_TRUE(server) << error;
+  std::vector<raw::Fd> fillers;
+  for (int i = 0; i < 4; ++i) fillers.emplace_back(raw::start_connect(*server));
   std::this_thread::sleep_for(50ms);
   auto limits = quick();
   limits.connect_timeout = 300ms;
   HttpClient client(local(s.port()), limits);
   const auto x = send_within(client, 1500ms);
-  for (const int fd : fillers) ::close(fd);
+  fillers.clear();
   EXPECT_EQ(x.error, TransportError::connect_failed) << x.error_detail;
   EXPECT_NE(x.error_detail.find("300 ms"), std::string::npos) << x.error_detail;
 }

@@ -2,142 +2,47 @@
 // tests of essconf run and essconf fuzz (hostile_e2e_test.sh,
 // hostile_fuzz_test.sh). It applies one hostile behaviour (MODE) to the
 // requests --where picks: the API (the default), the fixture protocol (paths
-// under /_conformance/), or all of them; every other request is answered
-// faithfully by the reference service. Plain POSIX sockets, a thread per
-// connection, 127.0.0.1 on a free port; it runs until killed.
+// under /_conformance/v1/), or all of them; every other request is answered
+// faithfully by the reference service. The raw-HTTP test peer (plain
+// sockets, a thread per connection), 127.0.0.1 on a free port; it runs until killed.
 //
 // Usage: hostile_server MODE [--where api|fixture|all]
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
+#include <system_error>
+#include <utility>
 
 #include "reference/server/service.hpp"
+#include "suite/client/raw_peer.hpp"
 
 namespace essconf::hostile {
 namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::size_t kMaxHeaderBytes = 16 * 1024;
-constexpr std::size_t kMaxBodyBytes = 64 * 1024;
+using raw::Peer;
 
-// One accepted connection; the socket closes with it.
-class Connection {
- public:
-  explicit Connection(int fd) : fd_(fd) {}
-  ~Connection() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
+// What this small reader takes of a request (a header of 16 KiB, a body of
+// 64 KiB); beyond it the connection closes, as a server may do.
+constexpr raw::RequestLimits kLimits{16 * 1024, 64 * 1024};
 
-  // The next request: request line, headers, Content-Length body. nullopt
-  // when the peer closed, or sent what this small reader does not take
-  // (no HTTP/1.x request line, a header over 16 KiB, a body over 64 KiB or
-  // chunked): the connection is then closed, as a server may do.
-  std::optional<wire::HttpRequest> read_request();
-  // False when the peer has gone.
-  bool send(std::string_view bytes);
-  // Reads and discards until the peer closes.
-  void hold() {
-    while (fill()) buffer_.clear();
-  }
-  // Closes with an RST instead of a FIN.
-  void reset() {
-    const linger l{1, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &l, sizeof l);
-    ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  bool fill();  // false when the peer closed or the read failed
-
-  int fd_;
-  std::string buffer_;
-};
-
-bool Connection::fill() {
-  char chunk[16384];
-  for (;;) {
-    const auto n = ::recv(fd_, chunk, sizeof chunk, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    buffer_.append(chunk, static_cast<std::size_t>(n));
-    return true;
-  }
-}
-
-bool Connection::send(std::string_view bytes) {
-  while (!bytes.empty()) {
-    const auto n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-std::optional<wire::HttpRequest> Connection::read_request() {
-  std::size_t end;
-  while ((end = buffer_.find("\r\n\r\n")) == std::string::npos) {
-    if (buffer_.size() > kMaxHeaderBytes || !fill()) return std::nullopt;
-  }
-  if (end > kMaxHeaderBytes) return std::nullopt;
-  const std::string_view head = std::string_view(buffer_).substr(0, end);
-
+// The next request as the service takes it; nullopt when the peer closed or
+// sent what the reader does not take (raw::Peer::read_request).
+std::optional<wire::HttpRequest> read_request(Peer& c) {
+  auto r = c.read_request(kLimits);
+  if (!r) return std::nullopt;
   wire::HttpRequest request;
-  const auto line_end = std::min(head.find("\r\n"), head.size());
-  const std::string_view line = head.substr(0, line_end);
-  const auto sp1 = line.find(' ');
-  const auto sp2 = line.rfind(' ');
-  if (sp1 == std::string_view::npos || sp1 == sp2 || !line.substr(sp2 + 1).starts_with("HTTP/1."))
-    return std::nullopt;
-  request.method = std::string(line.substr(0, sp1));
-  request.target = std::string(line.substr(sp1 + 1, sp2 - sp1 - 1));
-
-  std::size_t at = line_end;
-  while (at < head.size()) {
-    const auto next = std::min(head.find("\r\n", at + 2), head.size());
-    const std::string_view field = head.substr(at + 2, next - at - 2);
-    const auto colon = field.find(':');
-    if (colon == std::string_view::npos) return std::nullopt;
-    request.headers.push_back({std::string(field.substr(0, colon)), std::string(trim(field.substr(colon + 1)))});
-    at = next;
-  }
-  if (request.has_header("Transfer-Encoding")) return std::nullopt;
-
-  std::size_t length = 0;
-  if (const auto text = request.header("Content-Length"); !text.empty()) {
-    if (text.size() > 6 || text.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
-    length = std::stoul(std::string(text));
-    if (length > kMaxBodyBytes) return std::nullopt;
-  }
-  while (buffer_.size() < end + 4 + length)
-    if (!fill()) return std::nullopt;
-  request.body = buffer_.substr(end + 4, length);
-  buffer_.erase(0, end + 4 + length);
+  request.method = std::move(r->method);
+  request.target = std::move(r->target);
+  for (auto& f : r->head.fields) request.headers.push_back({std::move(f.name), std::move(f.value)});
+  request.body = std::move(r->body);
   return request;
 }
 
@@ -176,22 +81,21 @@ std::string response(std::string_view status_line, std::string_view content_type
 
 // --- the hostile behaviours: each answers one request; true keeps the connection --
 
-using Behaviour = bool (*)(Connection&, const wire::HttpRequest&);
+using Behaviour = bool (*)(Peer&, const wire::HttpRequest&);
 
-bool never_answer(Connection& c, const wire::HttpRequest&) {
+bool never_answer(Peer& c, const wire::HttpRequest&) {
   c.hold();
   return false;
 }
 
-bool one_byte_per_second(Connection& c, const wire::HttpRequest&) {
+bool one_byte_per_second(Peer& c, const wire::HttpRequest&) {
   for (const char byte : response("200 OK", "application/json", R"({"RequestId":"slow"})")) {
-    if (!c.send(std::string_view(&byte, 1))) return false;
-    std::this_thread::sleep_for(1s);
+    if (!c.send(std::string_view(&byte, 1)) || !c.pause(1s)) return false;
   }
   return true;
 }
 
-bool huge_body(Connection& c, const wire::HttpRequest&) {
+bool huge_body(Peer& c, const wire::HttpRequest&) {
   if (!c.send("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2147483648\r\n\r\n")) return false;
   const std::string zeros(64 * 1024, '\0');
   while (c.send(zeros)) {
@@ -199,7 +103,7 @@ bool huge_body(Connection& c, const wire::HttpRequest&) {
   return false;
 }
 
-bool not_http(Connection& c, const wire::HttpRequest&) {
+bool not_http(Peer& c, const wire::HttpRequest&) {
   std::string garbage = "SSH-2.0-OpenSSH_9.2\r\n";
   std::uint32_t x = 2463534242u;  // xorshift: the same bytes every time, NULs and high bytes among them
   for (int i = 0; i < 512; ++i) {
@@ -212,34 +116,35 @@ bool not_http(Connection& c, const wire::HttpRequest&) {
   return false;
 }
 
-bool reset_after_request(Connection& c, const wire::HttpRequest&) {
+bool reset_after_request(Peer& c, const wire::HttpRequest&) {
   c.reset();
   return false;
 }
 
-bool truncated_xml(Connection& c, const wire::HttpRequest&) {
+bool truncated_xml(Peer& c, const wire::HttpRequest&) {
   return c.send(response("400 Bad Request", "text/xml",
                          R"(<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>x</RequestId><Code>Forbid)"));
 }
 
-bool short_body(Connection& c, const wire::HttpRequest&) {
+bool short_body(Peer& c, const wire::HttpRequest&) {
   c.send("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n0123456789");
   c.hold();
   return false;
 }
 
-bool endless_chunked(Connection& c, const wire::HttpRequest&) {
+bool endless_chunked(Peer& c, const wire::HttpRequest&) {
   if (!c.send("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")) return false;
-  while (c.send("5\r\nhello\r\n")) std::this_thread::sleep_for(100ms);
+  while (c.send("5\r\nhello\r\n") && c.pause(100ms)) {
+  }
   return false;
 }
 
-bool redirect_self(Connection& c, const wire::HttpRequest& r) {
+bool redirect_self(Peer& c, const wire::HttpRequest& r) {
   const std::string location = "http://" + std::string(r.header("Host")) + r.target;
   return c.send("HTTP/1.1 302 Found\r\nLocation: " + location + "\r\nContent-Length: 0\r\n\r\n");
 }
 
-bool invalid_json(Connection& c, const wire::HttpRequest&) {
+bool invalid_json(Peer& c, const wire::HttpRequest&) {
   return c.send(response("200 OK", "application/json", R"({"Capabilities": [)"));
 }
 
@@ -265,7 +170,7 @@ constexpr Mode kModes[] = {
 
 enum class Where { api, fixture, all };
 
-bool is_fixture_protocol(const wire::HttpRequest& r) { return r.path().starts_with("/_conformance/"); }
+bool is_fixture_protocol(const wire::HttpRequest& r) { return server::is_fixture_path(r.path()); }
 
 bool hostile_for(Where where, const wire::HttpRequest& r) {
   switch (where) {
@@ -276,9 +181,8 @@ bool hostile_for(Where where, const wire::HttpRequest& r) {
   return true;
 }
 
-void serve(int fd, server::Service& service, Behaviour behaviour, Where where) {
-  Connection c(fd);
-  while (const auto request = c.read_request()) {
+void serve(Peer& c, server::Service& service, Behaviour behaviour, Where where) {
+  while (const auto request = read_request(c)) {
     if (hostile_for(where, *request)) {
       if (!behaviour(c, *request)) return;
       continue;
@@ -318,30 +222,17 @@ int run(int argc, char** argv) {
   if (behaviour == nullptr) return usage("no mode");
   std::signal(SIGPIPE, SIG_IGN);
 
-  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (listener < 0 || ::bind(listener, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::listen(listener, 64) != 0 || ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    std::fprintf(stderr, "hostile_server: cannot listen on 127.0.0.1: %s\n", std::strerror(errno));
+  server::Service service(model::World{}, {});
+  std::optional<raw::Server> server;
+  try {
+    server.emplace([&](Peer& c) { serve(c, service, behaviour, where); }, raw::Server::Options{.backlog = 64});
+  } catch (const std::system_error& e) {
+    std::fprintf(stderr, "hostile_server: cannot listen on 127.0.0.1: %s\n", e.what());
     return 1;
   }
-  std::printf("hostile_server: listening on http://127.0.0.1:%u\n", static_cast<unsigned>(ntohs(addr.sin_port)));
+  std::printf("hostile_server: listening on http://127.0.0.1:%u\n", static_cast<unsigned>(server->port()));
   std::fflush(stdout);
-
-  server::Service service(model::World{}, {});
-  for (;;) {
-    const int fd = ::accept(listener, nullptr, nullptr);
-    if (fd < 0) {  // EINTR, a connection gone before it was accepted, or out of descriptors
-      std::this_thread::sleep_for(10ms);
-      continue;
-    }
-    const int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    std::thread(serve, fd, std::ref(service), behaviour, where).detach();
-  }
+  for (;;) ::pause();  // until killed
 }
 
 }  // namespace
