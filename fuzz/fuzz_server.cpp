@@ -25,8 +25,8 @@ namespace model = essconf::model;
 namespace {
 model::World demo_world() {
   auto parsed = model::parse_world(essconf::embedded::kDemoWorldJson);
-  if (!parsed.world) std::abort();
-  return std::move(*parsed.world);
+  if (!parsed) std::abort();
+  return std::move(*parsed);
 }
 }  // namespace
 
@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     const auto world = service.world();
     const auto again = model::parse_world(model::to_json(world));
-    if (!again.world || !(*again.world == world)) std::abort();
+    if (!again || !(*again == world)) std::abort();
   }
   return 0;
 }

@@ -8,11 +8,11 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto parsed = essconf::model::parse_world({reinterpret_cast<const char*>(data), size});
-  if (!parsed.world) {
-    if (parsed.path.empty() || parsed.path[0] != '$' || parsed.error.empty()) std::abort();
+  if (!parsed) {
+    if (parsed.problem().path.empty() || parsed.problem().path[0] != '$' || parsed.problem().message.empty()) std::abort();
     return 0;
   }
-  const auto again = essconf::model::parse_world(essconf::model::to_json(*parsed.world));
-  if (!again.world || !(*again.world == *parsed.world)) std::abort();
+  const auto again = essconf::model::parse_world(essconf::model::to_json(*parsed));
+  if (!again || !(*again == *parsed)) std::abort();
   return 0;
 }

@@ -11,11 +11,26 @@
 namespace essconf {
 
 struct Problem {
+  Problem() = default;
+  Problem(std::string at, std::string reason, std::string from = {})
+      : path(std::move(at)), message(std::move(reason)), source(std::move(from)) {}
+
   std::string path;     // "$..." where the problem is; empty when there is no document
   std::string message;  // a reason a user can act on
+  std::string source;   // the file (or flag) it was read from; empty when there is none
 
-  // "path: message", or the message alone.
-  std::string text() const { return path.empty() ? message : path + ": " + message; }
+  // "source: path: message", leaving out the empty parts.
+  std::string text() const {
+    std::string out = source;
+    for (const std::string* part : {&path, &message})
+      if (!part->empty()) out += (out.empty() ? "" : ": ") + *part;
+    return out;
+  }
+  // The same problem, said to be in `file`.
+  Problem in(std::string file) && {
+    source = std::move(file);
+    return std::move(*this);
+  }
   friend bool operator==(const Problem&, const Problem&) = default;
 };
 
@@ -38,6 +53,11 @@ class [[nodiscard]] Result {
   T&& operator*() && { return std::move(*this).value(); }
 
   const Problem& problem() const { assert(!ok()); return std::get<1>(v_); }
+  // The same result, its problem (if any) said to be in `file`.
+  Result in(std::string file) && {
+    if (!ok()) std::get<1>(v_).source = std::move(file);
+    return std::move(*this);
+  }
   // The problem as one line ("" when there is none).
   std::string error() const { return ok() ? std::string() : problem().text(); }
 

@@ -1,98 +1,78 @@
 #include "reference/model/catalog.hpp"
 
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <set>
 
-#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "reference/json/json_reader.hpp"
 
 #include "embedded/essconf_catalog_json.hpp"
 
 namespace essconf::model {
 namespace {
-namespace json = boost::json;
 
-bool text(const json::object& o, std::string_view key, std::string& out) {
-  const auto* v = o.if_contains(key);
-  if (v == nullptr || !v->is_string()) return false;
-  out = std::string(v->get_string());
-  return !out.empty();
+constexpr std::array<std::pair<Level, std::string_view>, 4> kLevels{{{Level::stated, "stated"},
+                                                                    {Level::implied, "implied"},
+                                                                    {Level::convention, "convention"},
+                                                                    {Level::open, "open"}}};
+
+std::string text(const JsonNode& node) {
+  auto s = node.string().value_or("");
+  if (node.present() && s.empty()) node.fail("must not be empty");
+  return s;
 }
 
-bool level_of(std::string_view s, Level& out) {
-  for (Level l : {Level::stated, Level::implied, Level::convention, Level::open})
-    if (name(l) == s) {
-      out = l;
-      return true;
-    }
-  return false;
+Clause read_clause(const JsonNode& item, const std::set<std::string>& families) {
+  const auto o = item.object({"id", "constant", "family", "level", "oracle", "rule", "check"});
+  Clause cl;
+  cl.id = text(o.field("id"));
+  text(o.field("constant"));
+  cl.family = text(o.field("family"));
+  cl.level = o.field("level").one_of<Level>(kLevels).value_or(Level::open);
+  cl.oracle = text(o.field("oracle"));
+  cl.rule = text(o.field("rule"));
+  cl.check = text(o.field("check"));
+  if (!cl.family.empty() && families.count(cl.family) == 0)
+    o.fail_at("family", fmt::format("unknown family \"{}\"", cl.family));
+  if (!cl.oracle.empty() && cl.oracle != "model" && cl.oracle != "history" && cl.oracle != "replay")
+    o.fail_at("oracle", fmt::format("unknown oracle \"{}\" (one of: model, history, replay)", cl.oracle));
+  return cl;
+}
+
+Catalog read_catalog(const JsonNode& root) {
+  const auto top = root.object({"revision", "families", "clauses"});
+  Catalog out;
+  out.revision = text(top.field("revision"));
+  std::set<std::string> family_ids, clause_ids;
+  for (const auto& item : top.field("families").items()) {
+    const auto f = item.object({"id", "title"});
+    Family fam{text(f.field("id")), text(f.field("title"))};
+    if (!family_ids.insert(fam.id).second) f.fail_at("id", fmt::format("duplicate family id \"{}\"", fam.id));
+    out.families.push_back(std::move(fam));
+  }
+  for (const auto& item : top.field("clauses").items()) {
+    Clause cl = read_clause(item, family_ids);
+    if (!clause_ids.insert(cl.id).second) item.fail_at("id", fmt::format("duplicate clause id \"{}\"", cl.id));
+    out.clauses.push_back(std::move(cl));
+  }
+  return out;
 }
 
 }  // namespace
 
-bool parse_catalog(std::string_view input, Catalog& out, std::string& error) {
-  boost::system::error_code ec;
-  const json::value doc = json::parse(input, ec);
-  const json::object* top = ec ? nullptr : doc.if_object();
-  if (top == nullptr || !text(*top, "revision", out.revision)) {
-    error = "not a catalog object with a revision";
-    return false;
-  }
-  std::set<std::string> family_ids, clause_ids;
-  const auto* families = top->if_contains("families");
-  const auto* clauses = top->if_contains("clauses");
-  if (families == nullptr || !families->is_array() || clauses == nullptr || !clauses->is_array()) {
-    error = "families and clauses must be arrays";
-    return false;
-  }
-  for (const auto& f : families->get_array()) {
-    Family fam;
-    if (!f.is_object() || !text(f.get_object(), "id", fam.id) || !text(f.get_object(), "title", fam.title)) {
-      error = "a family needs an id and a title";
-      return false;
-    }
-    family_ids.insert(fam.id);
-    out.families.push_back(std::move(fam));
-  }
-  for (const auto& c : clauses->get_array()) {
-    Clause cl;
-    std::string level;
-    const auto* o = c.if_object();
-    if (o == nullptr || !text(*o, "id", cl.id) || !text(*o, "family", cl.family) || !text(*o, "level", level) ||
-        !text(*o, "oracle", cl.oracle) || !text(*o, "rule", cl.rule) || !text(*o, "check", cl.check)) {
-      error = "a clause needs id, family, level, oracle, rule and check";
-      return false;
-    }
-    if (!level_of(level, cl.level)) {
-      error = "clause " + cl.id + ": unknown level " + level;
-      return false;
-    }
-    if (family_ids.count(cl.family) == 0) {
-      error = "clause " + cl.id + ": unknown family " + cl.family;
-      return false;
-    }
-    if (cl.oracle != "model" && cl.oracle != "history" && cl.oracle != "replay") {
-      error = "clause " + cl.id + ": unknown oracle " + cl.oracle;
-      return false;
-    }
-    if (!clause_ids.insert(cl.id).second) {
-      error = "duplicate clause id " + cl.id;
-      return false;
-    }
-    out.clauses.push_back(std::move(cl));
-  }
-  return true;
-}
+Result<Catalog> parse_catalog(std::string_view json) { return read_json(json, read_catalog); }
 
 const Catalog& catalog() {
   static const Catalog parsed = [] {
-    Catalog c;
-    std::string error;
-    if (!parse_catalog(embedded::kCatalogJson, c, error)) {
-      std::fprintf(stderr, "essconf: the embedded clause catalog is invalid: %s\n", error.c_str());
+    auto c = parse_catalog(embedded::kCatalogJson);
+    if (!c) {
+      std::fprintf(stderr, "essconf: the embedded clause catalog is invalid: %s\n", c.error().c_str());
       std::abort();
     }
-    return c;
+    return std::move(*c);
   }();
   return parsed;
 }
@@ -104,12 +84,8 @@ const Clause* Catalog::find(std::string_view id) const noexcept {
 }
 
 std::string_view name(Level level) noexcept {
-  switch (level) {
-    case Level::stated: return "stated";
-    case Level::implied: return "implied";
-    case Level::convention: return "convention";
-    case Level::open: return "open";
-  }
+  for (const auto& [value, spelling] : kLevels)
+    if (value == level) return spelling;
   return "?";
 }
 

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "reference/json/result.hpp"
+
 namespace essconf::model {
 
 enum class Level { stated, implied, convention, open };
@@ -37,8 +39,8 @@ struct Catalog {
 // defect and aborts with a message (catalog_test guards it).
 const Catalog& catalog();
 
-// Parses a catalog document; on failure returns false and sets `error`.
-bool parse_catalog(std::string_view json, Catalog& out, std::string& error);
+// Parses a catalog document (reference/clauses/catalog.json's shape).
+Result<Catalog> parse_catalog(std::string_view json);
 
 std::string_view name(Level level) noexcept;
 

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "reference/model/clause_ids.hpp"
@@ -59,18 +60,26 @@ TEST(Catalog, EveryStatedOrImpliedClauseIsJudgedSomewhere) {
   }
 }
 
-TEST(Catalog, RejectsBrokenDocuments) {
-  Catalog c;
-  std::string error;
-  EXPECT_FALSE(parse_catalog("{", c, error));
-  EXPECT_FALSE(parse_catalog(R"({"revision":"r","families":[{"id":"f","title":"t"}],"clauses":[
-      {"id":"a","family":"f","level":"sometimes","oracle":"model","rule":"r","check":"c"}]})", c, error));
-  EXPECT_NE(error.find("unknown level"), std::string::npos);
-  Catalog d;
-  EXPECT_FALSE(parse_catalog(R"({"revision":"r","families":[{"id":"f","title":"t"}],"clauses":[
-      {"id":"a","family":"f","level":"open","oracle":"model","rule":"r","check":"c"},
-      {"id":"a","family":"f","level":"open","oracle":"model","rule":"r","check":"c"}]})", d, error));
-  EXPECT_NE(error.find("duplicate"), std::string::npos);
+TEST(Catalog, RejectsBrokenDocumentsNamingThePath) {
+  EXPECT_EQ(parse_catalog("{").problem().path, "$");
+  auto with_clauses = [](std::string_view clauses) {
+    return parse_catalog(fmt::format(R"({{"revision":"r","families":[{{"id":"f","title":"t"}}],"clauses":[{}]}})", clauses))
+        .error();
+  };
+  const std::string good = R"({"id":"a","constant":"kA","family":"f","level":"open","oracle":"model","rule":"r","check":"c"})";
+  EXPECT_EQ(with_clauses(good), "");
+  EXPECT_EQ(with_clauses(good + "," + good), "$.clauses[1].id: duplicate clause id \"a\"");
+  auto changed = [&](std::string_view from, std::string_view to) {
+    std::string c = good;
+    return with_clauses(c.replace(c.find(from), from.size(), to));
+  };
+  EXPECT_EQ(changed(R"("open")", R"("sometimes")"),
+            R"($.clauses[0].level: unknown value "sometimes" (one of: stated, implied, convention, open))");
+  EXPECT_EQ(changed(R"("family":"f")", R"("family":"g")"), R"($.clauses[0].family: unknown family "g")");
+  EXPECT_EQ(changed(R"("oracle":"model")", R"("oracle":"guess")"),
+            R"($.clauses[0].oracle: unknown oracle "guess" (one of: model, history, replay))");
+  EXPECT_EQ(changed(R"("rule":"r")", R"("rule":"")"), "$.clauses[0].rule: must not be empty");
+  EXPECT_EQ(changed(R"("check":"c")", R"("checks":"c")"), "$.clauses[0].checks: unknown field");
 }
 
 // docs/clauses.md is the catalog as a page; it must name every clause.

@@ -9,6 +9,8 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "reference/json/json_reader.hpp"
+
 namespace essconf::model {
 namespace json = boost::json;
 
@@ -50,314 +52,170 @@ std::string_view lookup(const Names<E, N>& names, E v) noexcept {
   return "?";
 }
 
-// Walks a JSON document, keeping the path of the value being read so that the
-// first problem is reported where it is. After a failure every call is a no-op.
-class Reader {
- public:
-  bool failed() const { return !error_.empty(); }
-  const std::string& path() const { return error_path_; }
-  const std::string& error() const { return error_; }
-
-  void fail(const std::string& path, std::string reason) {
-    if (failed()) return;
-    error_path_ = path;
-    error_ = std::move(reason);
-  }
-
-  // The object at `path`, with only `allowed` keys; nullptr (and a failure) otherwise.
-  const json::object* object(const json::value& v, const std::string& path,
-                             std::initializer_list<std::string_view> allowed) {
-    if (failed()) return nullptr;
-    const auto* obj = v.if_object();
-    if (obj == nullptr) {
-      fail(path, "expected an object");
-      return nullptr;
-    }
-    for (const auto& kv : *obj) {
-      if (std::find(allowed.begin(), allowed.end(), std::string_view(kv.key())) == allowed.end()) {
-        fail(path + "." + std::string(kv.key()), "unknown field");
-        return nullptr;
-      }
-    }
-    return obj;
-  }
-
-  const json::array* array(const json::object& obj, std::string_view key, const std::string& path) {
-    const auto* v = obj.if_contains(key);
-    if (failed() || v == nullptr) return nullptr;
-    const auto* arr = v->if_array();
-    if (arr == nullptr) fail(member_path(path, key), "expected an array");
-    return arr;
-  }
-
-  std::optional<std::string> string(const json::object& obj, std::string_view key,
-                                    const std::string& path, bool required) {
-    const auto* v = present(obj, key, path, required);
-    if (v == nullptr) return std::nullopt;
-    const auto* s = v->if_string();
-    if (s == nullptr) {
-      fail(member_path(path, key), "expected a string");
-      return std::nullopt;
-    }
-    return std::string(*s);
-  }
-
-  // Ids and statuses: non-empty, and without control characters, which no
-  // XML answer could carry (an error message names ids verbatim).
-  std::optional<std::string> nonempty_string(const json::object& obj, std::string_view key,
-                                             const std::string& path, bool required) {
-    auto s = string(obj, key, path, required);
-    if (s && s->empty()) {
-      fail(member_path(path, key), "must not be empty");
-      return std::nullopt;
-    }
-    if (s && std::any_of(s->begin(), s->end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
-      fail(member_path(path, key), "must not contain control characters");
-      return std::nullopt;
-    }
-    return s;
-  }
-
-  std::optional<bool> boolean(const json::object& obj, std::string_view key,
-                              const std::string& path, bool required) {
-    const auto* v = present(obj, key, path, required);
-    if (v == nullptr) return std::nullopt;
-    if (!v->is_bool()) {
-      fail(member_path(path, key), "expected true or false");
-      return std::nullopt;
-    }
-    return v->get_bool();
-  }
-
-  std::optional<std::int64_t> count(const json::object& obj, std::string_view key,
-                                    const std::string& path, bool required) {
-    const auto* v = present(obj, key, path, required);
-    if (v == nullptr) return std::nullopt;
-    std::int64_t n = 0;
-    if (v->is_int64()) {
-      n = v->get_int64();
-    } else if (v->is_uint64() && v->get_uint64() <= 1'000'000'000) {
-      n = static_cast<std::int64_t>(v->get_uint64());
-    } else {
-      fail(member_path(path, key), "expected an integer");
-      return std::nullopt;
-    }
-    if (n < 0 || n > 1'000'000'000) {
-      fail(member_path(path, key), "must be between 0 and 1000000000");
-      return std::nullopt;
-    }
-    return n;
-  }
-
-  template <typename E, std::size_t N>
-  std::optional<E> enumeration(const json::object& obj, std::string_view key, const std::string& path,
-                               bool required, const Names<E, N>& names) {
-    auto s = string(obj, key, path, required);
-    if (!s) return std::nullopt;
-    for (const auto& [value, text] : names)
-      if (text == *s) return value;
-    std::string allowed;
-    for (const auto& [value, text] : names) allowed += (allowed.empty() ? "" : ", ") + std::string(text);
-    fail(member_path(path, key), fmt::format("unknown value \"{}\" (one of: {})", *s, allowed));
+// Ids and statuses: non-empty, and without control characters, which no
+// XML answer could carry (an error message names ids verbatim).
+std::optional<std::string> id_text(const JsonNode& node) {
+  auto s = node.string();
+  if (s && s->empty()) {
+    node.fail("must not be empty");
     return std::nullopt;
   }
-
-  static std::string member_path(const std::string& path, std::string_view key) {
-    return path + "." + std::string(key);
+  if (s && std::any_of(s->begin(), s->end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
+    node.fail("must not contain control characters");
+    return std::nullopt;
   }
-  static std::string index_path(const std::string& path, std::string_view key, std::size_t i) {
-    return fmt::format("{}.{}[{}]", path, key, i);
-  }
+  return s;
+}
 
- private:
-  const json::value* present(const json::object& obj, std::string_view key, const std::string& path,
-                             bool required) {
-    if (failed()) return nullptr;
-    const auto* v = obj.if_contains(key);
-    if (v == nullptr && required) fail(member_path(path, key), "required field is missing");
-    return v;
-  }
+std::int64_t count(const JsonNode& node) { return node.integer(0, 1'000'000'000).value_or(0); }
 
-  std::string error_path_;
-  std::string error_;
-};
+template <typename E, std::size_t N>
+std::optional<E> enumeration(const JsonNode& node, const Names<E, N>& names) {
+  return node.one_of<E>(std::span<const std::pair<E, std::string_view>>(names));
+}
 
 // Tracks ids of one kind and fails on the second sighting.
 class UniqueIds {
  public:
-  UniqueIds(Reader& r, std::string_view what) : r_(r), what_(what) {}
-  void add(const std::string& id, const std::string& path) {
-    if (!seen_.insert(id).second) r_.fail(path, fmt::format("duplicate {} \"{}\"", what_, id));
+  explicit UniqueIds(std::string_view what) : what_(what) {}
+  void add(const std::string& id, const JsonNode& where) {
+    if (!seen_.insert(id).second) where.fail(fmt::format("duplicate {} \"{}\"", what_, id));
   }
 
  private:
-  Reader& r_;
   std::string_view what_;
   std::set<std::string> seen_;
 };
 
-void read_auth(Reader& r, const json::object& top, World& w) {
-  const auto* v = top.if_contains("Auth");
-  if (v == nullptr) return;
-  const std::string path = "$.Auth";
-  const auto* obj = r.object(*v, path, {"Mode", "AccessKeys"});
-  if (obj == nullptr) return;
-  if (auto m = r.enumeration(*obj, "Mode", path, false, kAuthMode)) w.auth.mode = *m;
-  UniqueIds ids(r, "AccessKeyId");
-  if (const auto* keys = r.array(*obj, "AccessKeys", path)) {
-    for (std::size_t i = 0; i < keys->size() && !r.failed(); ++i) {
-      const auto p = Reader::index_path(path, "AccessKeys", i);
-      const auto* k = r.object((*keys)[i], p, {"AccessKeyId", "AccessKeySecret", "Authorized"});
-      if (k == nullptr) return;
-      AccessKey key;
-      key.id = r.nonempty_string(*k, "AccessKeyId", p, true).value_or("");
-      key.secret = r.nonempty_string(*k, "AccessKeySecret", p, true).value_or("");
-      key.authorized = r.boolean(*k, "Authorized", p, false).value_or(true);
-      ids.add(key.id, Reader::member_path(p, "AccessKeyId"));
-      w.auth.keys.push_back(std::move(key));
-    }
+void read_auth(const JsonNode& top, World& w) {
+  const auto auth = top.optional_field("Auth").object({"Mode", "AccessKeys"});
+  if (!auth.present()) return;
+  if (auto m = enumeration(auth.optional_field("Mode"), kAuthMode)) w.auth.mode = *m;
+  UniqueIds ids("AccessKeyId");
+  for (const auto& item : auth.optional_field("AccessKeys").items()) {
+    const auto k = item.object({"AccessKeyId", "AccessKeySecret", "Authorized"});
+    AccessKey key;
+    key.id = id_text(k.field("AccessKeyId")).value_or("");
+    key.secret = id_text(k.field("AccessKeySecret")).value_or("");
+    key.authorized = k.optional_field("Authorized").boolean().value_or(true);
+    ids.add(key.id, k.field("AccessKeyId"));
+    w.auth.keys.push_back(std::move(key));
   }
 }
 
-void read_ecs(Reader& r, const json::object& top, World& w) {
-  UniqueIds ids(r, "InstanceId");
-  const auto* arr = r.array(top, "EcsInstances", "$");
-  if (arr == nullptr) return;
-  for (std::size_t i = 0; i < arr->size() && !r.failed(); ++i) {
-    const auto p = Reader::index_path("$", "EcsInstances", i);
-    const auto* o = r.object((*arr)[i], p, {"InstanceId", "Status"});
-    if (o == nullptr) return;
+void read_ecs(const JsonNode& top, World& w) {
+  UniqueIds ids("InstanceId");
+  for (const auto& item : top.optional_field("EcsInstances").items()) {
+    const auto o = item.object({"InstanceId", "Status"});
     EcsInstance e;
-    e.id = r.nonempty_string(*o, "InstanceId", p, true).value_or("");
-    e.status = r.enumeration(*o, "Status", p, true, kEcsStatus).value_or(EcsStatus::running);
-    ids.add(e.id, Reader::member_path(p, "InstanceId"));
+    e.id = id_text(o.field("InstanceId")).value_or("");
+    e.status = enumeration(o.field("Status"), kEcsStatus).value_or(EcsStatus::running);
+    ids.add(e.id, o.field("InstanceId"));
     w.ecs.push_back(std::move(e));
   }
 }
 
-void read_group(Reader& r, const json::value& v, const std::string& p, ScalingGroup& g) {
-  const auto* o = r.object(v, p,
-                           {"ScalingGroupId", "LifecycleState", "MinSize", "MaxSize", "ScalingPolicy",
-                            "LoadBalancers", "DBInstances", "Instances"});
-  if (o == nullptr) return;
-  g.id = r.nonempty_string(*o, "ScalingGroupId", p, true).value_or("");
-  g.state = r.enumeration(*o, "LifecycleState", p, true, kGroupState).value_or(GroupState::active);
-  g.min_size = r.count(*o, "MinSize", p, true).value_or(0);
-  g.max_size = r.count(*o, "MaxSize", p, true).value_or(0);
-  g.policy = r.enumeration(*o, "ScalingPolicy", p, false, kScalingPolicy).value_or(ScalingPolicy::release);
-  if (!r.failed() && g.min_size > g.max_size)
-    r.fail(Reader::member_path(p, "MinSize"), fmt::format("MinSize {} is greater than MaxSize {}", g.min_size, g.max_size));
-
-  UniqueIds lb_ids(r, "LoadBalancerId");
-  if (const auto* arr = r.array(*o, "LoadBalancers", p)) {
-    for (std::size_t i = 0; i < arr->size() && !r.failed(); ++i) {
-      const auto q = Reader::index_path(p, "LoadBalancers", i);
-      const auto* lo = r.object((*arr)[i], q, {"LoadBalancerId", "Status"});
-      if (lo == nullptr) return;
-      LoadBalancer lb;
-      lb.id = r.nonempty_string(*lo, "LoadBalancerId", q, true).value_or("");
-      lb.status = r.enumeration(*lo, "Status", q, true, kLbStatus).value_or(LoadBalancerStatus::active);
-      lb_ids.add(lb.id, Reader::member_path(q, "LoadBalancerId"));
-      g.load_balancers.push_back(std::move(lb));
-    }
-  }
-  UniqueIds db_ids(r, "DBInstanceId");
-  if (const auto* arr = r.array(*o, "DBInstances", p)) {
-    for (std::size_t i = 0; i < arr->size() && !r.failed(); ++i) {
-      const auto q = Reader::index_path(p, "DBInstances", i);
-      const auto* dobj = r.object((*arr)[i], q, {"DBInstanceId", "Status"});
-      if (dobj == nullptr) return;
-      DbInstance db;
-      db.id = r.nonempty_string(*dobj, "DBInstanceId", q, true).value_or("");
-      db.status = r.nonempty_string(*dobj, "Status", q, true).value_or("Running");
-      db_ids.add(db.id, Reader::member_path(q, "DBInstanceId"));
-      g.db_instances.push_back(std::move(db));
-    }
-  }
-  if (const auto* arr = r.array(*o, "Instances", p)) {
-    for (std::size_t i = 0; i < arr->size() && !r.failed(); ++i) {
-      const auto q = Reader::index_path(p, "Instances", i);
-      const auto* mo = r.object((*arr)[i], q, {"InstanceId", "CreationType", "LifecycleState"});
-      if (mo == nullptr) return;
-      Member m;
-      m.id = r.nonempty_string(*mo, "InstanceId", q, true).value_or("");
-      m.creation = r.enumeration(*mo, "CreationType", q, true, kCreation).value_or(CreationType::auto_created);
-      m.state = r.enumeration(*mo, "LifecycleState", q, false, kMemberState).value_or(MemberState::in_service);
-      g.members.push_back(std::move(m));
-    }
+void read_load_balancers(const JsonNode& group, ScalingGroup& g) {
+  UniqueIds ids("LoadBalancerId");
+  for (const auto& item : group.optional_field("LoadBalancers").items()) {
+    const auto o = item.object({"LoadBalancerId", "Status"});
+    LoadBalancer lb;
+    lb.id = id_text(o.field("LoadBalancerId")).value_or("");
+    lb.status = enumeration(o.field("Status"), kLbStatus).value_or(LoadBalancerStatus::active);
+    ids.add(lb.id, o.field("LoadBalancerId"));
+    g.load_balancers.push_back(std::move(lb));
   }
 }
 
-void read_groups(Reader& r, const json::object& top, World& w) {
-  const auto* arr = r.array(top, "ScalingGroups", "$");
-  if (arr == nullptr) return;
-  UniqueIds ids(r, "ScalingGroupId");
+void read_db_instances(const JsonNode& group, ScalingGroup& g) {
+  UniqueIds ids("DBInstanceId");
+  for (const auto& item : group.optional_field("DBInstances").items()) {
+    const auto o = item.object({"DBInstanceId", "Status"});
+    DbInstance db;
+    db.id = id_text(o.field("DBInstanceId")).value_or("");
+    db.status = id_text(o.field("Status")).value_or("Running");
+    ids.add(db.id, o.field("DBInstanceId"));
+    g.db_instances.push_back(std::move(db));
+  }
+}
+
+ScalingGroup read_group(const JsonNode& item) {
+  const auto o = item.object({"ScalingGroupId", "LifecycleState", "MinSize", "MaxSize", "ScalingPolicy",
+                              "LoadBalancers", "DBInstances", "Instances"});
+  ScalingGroup g;
+  g.id = id_text(o.field("ScalingGroupId")).value_or("");
+  g.state = enumeration(o.field("LifecycleState"), kGroupState).value_or(GroupState::active);
+  g.min_size = count(o.field("MinSize"));
+  g.max_size = count(o.field("MaxSize"));
+  g.policy = enumeration(o.optional_field("ScalingPolicy"), kScalingPolicy).value_or(ScalingPolicy::release);
+  if (o.present() && g.min_size > g.max_size)
+    o.fail_at("MinSize", fmt::format("MinSize {} is greater than MaxSize {}", g.min_size, g.max_size));
+  read_load_balancers(o, g);
+  read_db_instances(o, g);
+  for (const auto& m_item : o.optional_field("Instances").items()) {
+    const auto mo = m_item.object({"InstanceId", "CreationType", "LifecycleState"});
+    Member m;
+    m.id = id_text(mo.field("InstanceId")).value_or("");
+    m.creation = enumeration(mo.field("CreationType"), kCreation).value_or(CreationType::auto_created);
+    m.state = enumeration(mo.optional_field("LifecycleState"), kMemberState).value_or(MemberState::in_service);
+    g.members.push_back(std::move(m));
+  }
+  return g;
+}
+
+void read_groups(const JsonNode& top, World& w) {
+  UniqueIds ids("ScalingGroupId");
   std::map<std::string, std::string> owner;  // instance id -> path of the group that has it
-  for (std::size_t i = 0; i < arr->size() && !r.failed(); ++i) {
-    const auto p = Reader::index_path("$", "ScalingGroups", i);
-    ScalingGroup g;
-    read_group(r, (*arr)[i], p, g);
-    if (r.failed()) return;
-    ids.add(g.id, Reader::member_path(p, "ScalingGroupId"));
-    for (std::size_t j = 0; j < g.members.size() && !r.failed(); ++j) {
-      const auto q = Reader::member_path(Reader::index_path(p, "Instances", j), "InstanceId");
+  for (const auto& item : top.optional_field("ScalingGroups").items()) {
+    ScalingGroup g = read_group(item);
+    if (!item.object().present()) return;
+    ids.add(g.id, item.field("ScalingGroupId"));
+    const auto members = item.optional_field("Instances").items();
+    for (std::size_t j = 0; j < g.members.size() && j < members.size(); ++j) {
       const auto& id = g.members[j].id;
-      if (auto [it, fresh] = owner.emplace(id, p); !fresh) {
-        r.fail(q, it->second == p ? fmt::format("duplicate member \"{}\"", id)
-                                  : fmt::format("instance \"{}\" is also a member of {}", id, it->second));
+      const auto where = members[j].field("InstanceId");
+      if (auto [it, fresh] = owner.emplace(id, item.path()); !fresh) {
+        where.fail(it->second == item.path() ? fmt::format("duplicate member \"{}\"", id)
+                                             : fmt::format("instance \"{}\" is also a member of {}", id, it->second));
       } else if (w.ecs_instance(id) == nullptr) {
-        r.fail(q, fmt::format("member \"{}\" is not in EcsInstances", id));
+        where.fail(fmt::format("member \"{}\" is not in EcsInstances", id));
       }
     }
     w.groups.push_back(std::move(g));
   }
 }
 
-void read_activities(Reader& r, const json::object& top, World& w) {
-  const auto* arr = r.array(top, "ScalingActivities", "$");
-  if (arr == nullptr) return;
-  UniqueIds ids(r, "ScalingActivityId");
-  for (std::size_t i = 0; i < arr->size() && !r.failed(); ++i) {
-    const auto p = Reader::index_path("$", "ScalingActivities", i);
-    const auto* o = r.object((*arr)[i], p,
-                             {"ScalingActivityId", "ScalingGroupId", "StatusCode", "InstanceIds", "RemovePolicy"});
-    if (o == nullptr) return;
+// Only a running activity's instances must still be members; a finished one
+// has already removed them.
+void check_running_activity(const JsonNode& o, const Activity& a, const ScalingGroup& g) {
+  if (a.status != ActivityStatus::in_progress || !a.instance_ids) return;
+  const auto items = o.field("InstanceIds").items();
+  std::set<std::string_view> seen;
+  for (std::size_t j = 0; j < a.instance_ids->size() && j < items.size(); ++j) {
+    const auto& id = (*a.instance_ids)[j];
+    if (!seen.insert(id).second) return items[j].fail(fmt::format("duplicate instance \"{}\"", id));
+    if (g.member(id) == nullptr)
+      return items[j].fail(fmt::format("instance \"{}\" is not a member of {}", id, a.group_id));
+  }
+}
+
+void read_activities(const JsonNode& top, World& w) {
+  UniqueIds ids("ScalingActivityId");
+  for (const auto& item : top.optional_field("ScalingActivities").items()) {
+    const auto o = item.object({"ScalingActivityId", "ScalingGroupId", "StatusCode", "InstanceIds", "RemovePolicy"});
     Activity a;
-    a.id = r.nonempty_string(*o, "ScalingActivityId", p, true).value_or("");
-    a.group_id = r.nonempty_string(*o, "ScalingGroupId", p, true).value_or("");
-    a.status = r.enumeration(*o, "StatusCode", p, true, kActivityStatus).value_or(ActivityStatus::successful);
-    a.remove_policy = r.enumeration(*o, "RemovePolicy", p, false, kRemovePolicy);
-    if (const auto* ids_arr = r.array(*o, "InstanceIds", p)) {
+    a.id = id_text(o.field("ScalingActivityId")).value_or("");
+    a.group_id = id_text(o.field("ScalingGroupId")).value_or("");
+    a.status = enumeration(o.field("StatusCode"), kActivityStatus).value_or(ActivityStatus::successful);
+    a.remove_policy = enumeration(o.optional_field("RemovePolicy"), kRemovePolicy);
+    if (const auto list = o.optional_field("InstanceIds"); list.present()) {
       a.instance_ids.emplace();
-      for (std::size_t j = 0; j < ids_arr->size() && !r.failed(); ++j) {
-        const auto q = Reader::index_path(p, "InstanceIds", j);
-        const auto* s = (*ids_arr)[j].if_string();
-        if (s == nullptr || s->empty()) {
-          r.fail(q, "expected a non-empty string");
-          return;
-        }
-        a.instance_ids->emplace_back(*s);
-      }
+      for (const auto& id : list.items()) a.instance_ids->push_back(id_text(id).value_or(""));
     }
-    if (r.failed()) return;
-    ids.add(a.id, Reader::member_path(p, "ScalingActivityId"));
+    ids.add(a.id, o.field("ScalingActivityId"));
     const ScalingGroup* g = w.group(a.group_id);
-    if (g == nullptr) {
-      r.fail(Reader::member_path(p, "ScalingGroupId"), fmt::format("unknown scaling group \"{}\"", a.group_id));
-      return;
-    }
-    // Only a running activity's instances must still be members; a finished
-    // one has already removed them.
-    if (a.status == ActivityStatus::in_progress && a.instance_ids) {
-      std::set<std::string_view> seen;
-      for (std::size_t j = 0; j < a.instance_ids->size(); ++j) {
-        const auto& id = (*a.instance_ids)[j];
-        const auto q = Reader::index_path(p, "InstanceIds", j);
-        if (!seen.insert(id).second) return r.fail(q, fmt::format("duplicate instance \"{}\"", id));
-        if (g->member(id) == nullptr)
-          return r.fail(q, fmt::format("instance \"{}\" is not a member of {}", id, a.group_id));
-      }
-    }
+    if (g == nullptr) return o.fail_at("ScalingGroupId", fmt::format("unknown scaling group \"{}\"", a.group_id));
+    check_running_activity(o, a, *g);
     w.activities.push_back(std::move(a));
   }
 }
@@ -405,38 +263,20 @@ bool World::has_activity_in_progress(std::string_view group_id) const noexcept {
   });
 }
 
-WorldParse parse_world(std::string_view text) {
-  WorldParse out;
-  json::parse_options opts;
-  opts.max_depth = 32;
-  boost::system::error_code ec;
-  json::value doc = json::parse(text, ec, json::storage_ptr(), opts);
-  if (ec) {
-    out.path = "$";
-    out.error = "not valid JSON: " + ec.message();
-    return out;
-  }
-  Reader r;
+World read_world(const JsonNode& node) {
   World w;
-  const auto* top = r.object(doc, "$",
-                             {"RegionId", "ActivityCompletion", "Auth", "EcsInstances", "ScalingGroups",
-                              "ScalingActivities"});
-  if (top != nullptr) {
-    if (auto s = r.nonempty_string(*top, "RegionId", "$", false)) w.region_id = *s;
-    if (auto c = r.enumeration(*top, "ActivityCompletion", "$", false, kCompletion)) w.completion = *c;
-    read_auth(r, *top, w);
-    read_ecs(r, *top, w);
-    read_groups(r, *top, w);
-    read_activities(r, *top, w);
-  }
-  if (r.failed()) {
-    out.path = r.path();
-    out.error = r.error();
-    return out;
-  }
-  out.world = std::move(w);
-  return out;
+  const auto top = node.object({"RegionId", "ActivityCompletion", "Auth", "EcsInstances", "ScalingGroups",
+                                "ScalingActivities"});
+  if (auto s = id_text(top.optional_field("RegionId"))) w.region_id = *s;
+  if (auto c = enumeration(top.optional_field("ActivityCompletion"), kCompletion)) w.completion = *c;
+  read_auth(top, w);
+  read_ecs(top, w);
+  read_groups(top, w);
+  read_activities(top, w);
+  return w;
 }
+
+Result<World> parse_world(std::string_view text) { return read_json(text, read_world); }
 
 std::string to_json(const World& w) {
   json::object top;

@@ -9,6 +9,12 @@
 #include <string_view>
 #include <vector>
 
+#include "reference/json/result.hpp"
+
+namespace essconf {
+class JsonNode;
+}
+
 namespace essconf::model {
 
 enum class ActivityCompletion { immediate, manual };
@@ -101,21 +107,18 @@ struct World {
   bool has_activity_in_progress(std::string_view group_id) const noexcept;
 };
 
-// The result of reading a World: the World, or the first problem found with
-// the JSON path where it is ("$.ScalingGroups[0].MinSize") and a reason.
-struct WorldParse {
-  std::optional<World> world;
-  std::string path;
-  std::string error;
-};
-
-// Parses and validates a World. Rejects: invalid JSON, unknown fields, wrong
+// Parses and validates a World; the first problem found comes with the JSON
+// path where it is ("$.ScalingGroups[0].MinSize") and a reason. Rejects:
+// invalid JSON, unknown fields, wrong
 // types, unknown enum values, missing required fields, negative sizes,
 // MinSize > MaxSize, duplicate ids (ECS instances, groups, activities, access
 // keys, load balancers and databases within a group, members), an instance in
 // two groups, a member missing from EcsInstances, an activity of an unknown
 // group, an InProgress activity naming a non-member or the same id twice.
-WorldParse parse_world(std::string_view json);
+Result<World> parse_world(std::string_view json);
+// The same for a World inside another document (a case file's "world"): the
+// problems go to `node`'s reader, with their paths in that document.
+World read_world(const JsonNode& node);
 
 // The World as fixture-protocol JSON, every field written (defaults included),
 // arrays in the World's order; parse_world(to_json(w)) == w.

@@ -27,8 +27,8 @@ constexpr std::string_view kProtocolExample = R"({
 
 TEST(WorldJson, ParsesTheProtocolExample) {
   const auto r = parse_world(kProtocolExample);
-  ASSERT_TRUE(r.world) << r.path << ": " << r.error;
-  const World& w = *r.world;
+  ASSERT_TRUE(r) << r.error();
+  const World& w = *r;
   EXPECT_EQ(w.groups.size(), 1u);
   EXPECT_EQ(w.groups[0].members[1].creation, CreationType::attached);
   EXPECT_EQ(w.groups[0].load_balancers[0].status, LoadBalancerStatus::active);
@@ -43,19 +43,19 @@ TEST(WorldJson, RoundTrips) {
   w.activities.push_back({"act-2", "asg-main", ActivityStatus::in_progress, std::vector<std::string>{"i-auto1"},
                           RemovePolicy::recycle});
   const auto r = parse_world(to_json(w));
-  ASSERT_TRUE(r.world) << r.path << ": " << r.error;
-  EXPECT_EQ(*r.world, w);
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(*r, w);
 }
 
 TEST(WorldJson, DefaultsForOptionalFields) {
   const auto r = parse_world(R"({"EcsInstances":[{"InstanceId":"i-1","Status":"Running"}],
     "ScalingGroups":[{"ScalingGroupId":"g","LifecycleState":"Active","MinSize":0,"MaxSize":1,
                       "Instances":[{"InstanceId":"i-1","CreationType":"Attached"}]}]})");
-  ASSERT_TRUE(r.world) << r.path << ": " << r.error;
-  EXPECT_EQ(r.world->completion, ActivityCompletion::immediate);
-  EXPECT_EQ(r.world->auth.mode, AuthMode::none);
-  EXPECT_EQ(r.world->groups[0].policy, ScalingPolicy::release);
-  EXPECT_EQ(r.world->groups[0].members[0].state, MemberState::in_service);
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->completion, ActivityCompletion::immediate);
+  EXPECT_EQ(r->auth.mode, AuthMode::none);
+  EXPECT_EQ(r->groups[0].policy, ScalingPolicy::release);
+  EXPECT_EQ(r->groups[0].members[0].state, MemberState::in_service);
 }
 
 struct Invalid {
@@ -68,9 +68,9 @@ class InvalidWorld : public ::testing::TestWithParam<Invalid> {};
 
 TEST_P(InvalidWorld, IsRejectedWithItsJsonPath) {
   const auto r = parse_world(GetParam().json);
-  EXPECT_FALSE(r.world);
-  EXPECT_EQ(r.path, GetParam().path) << r.error;
-  EXPECT_FALSE(r.error.empty());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.problem().path, GetParam().path) << r.error();
+  EXPECT_FALSE(r.problem().message.empty());
 }
 
 const std::string kEcs = R"("EcsInstances":[{"InstanceId":"i-1","Status":"Running"},{"InstanceId":"i-2","Status":"Running"}])";

@@ -157,9 +157,9 @@ HttpResponse Service::fixture(const wire::HttpRequest& request) {
     if (method == "GET") return json_response(200, model::to_json(world()));
     if (method != "PUT") return wrong_method("GET, PUT");
     auto parsed = model::parse_world(request.body);
-    if (!parsed.world) return protocol_error(400, fmt::format("invalid World at {}: {}", parsed.path, parsed.error));
+    if (!parsed) return protocol_error(400, "invalid World at " + parsed.error());
     std::lock_guard lock(mu_);
-    world_ = std::move(*parsed.world);
+    world_ = std::move(*parsed);
     nonces_.clear();
     nonce_order_.clear();
     HttpResponse r;

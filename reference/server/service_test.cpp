@@ -101,8 +101,8 @@ TEST(FixtureProtocol, PutThenGetWorld) {
   const HttpResponse get = s.handle(fixture_request("GET", "/_conformance/v1/world"));
   EXPECT_EQ(get.status, 200);
   const auto parsed = model::parse_world(get.body);
-  ASSERT_TRUE(parsed.world) << parsed.error;
-  EXPECT_EQ(*parsed.world, base_world());
+  ASSERT_TRUE(parsed) << parsed.error();
+  EXPECT_EQ(*parsed, base_world());
 }
 
 TEST(FixtureProtocol, InvalidWorldIsRefusedWithItsPathAndKeepsTheOld) {

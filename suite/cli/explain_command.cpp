@@ -38,11 +38,11 @@ std::int64_t clock_now(std::int64_t given) {
 // --case: the case's World and the request it would send now, the exact bytes, then the expectation.
 int run_case(const ExplainOptions& o) {
   auto loaded = runner::load_case(o.case_file);
-  if (!loaded.value) {
-    std::cerr << "essconf: " << loaded.error << "\n";
+  if (!loaded) {
+    std::cerr << "essconf: " << loaded.error() << "\n";
     return 2;
   }
-  const runner::Case& c = *loaded.value;
+  const runner::Case& c = *loaded;
   model::Context ctx;
   ctx.now = clock_now(o.now);
   const auto req = runner::build_request(c.request, ctx.now, "explain-nonce-0001");
@@ -59,8 +59,8 @@ int run(const ExplainOptions& o) {
     return 2;
   }
   const auto parsed = model::parse_world(*text);
-  if (!parsed.world) {
-    std::cerr << fmt::format("essconf: {}: {}: {}\n", o.world_file, parsed.path, parsed.error);
+  if (!parsed) {
+    std::cerr << fmt::format("essconf: {}\n", Problem(parsed.problem()).in(o.world_file).text());
     return 2;
   }
   wire::HttpRequest req;
@@ -79,7 +79,7 @@ int run(const ExplainOptions& o) {
   model::Context ctx;
   ctx.now = clock_now(o.now);
   const auto profile = o.profile;
-  std::cout << model::to_json(model::expect(*parsed.world, req, profile, ctx)) << "\n";
+  std::cout << model::to_json(model::expect(*parsed, req, profile, ctx)) << "\n";
   return 0;
 }
 

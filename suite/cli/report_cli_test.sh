@@ -45,9 +45,9 @@ cases=$(grep -c $'\tcase\t' "$tmp/two.tsv")
 expect_2 "a slice given twice does not merge" "both hold case" report "$tmp/s1/results.json" "$tmp/s1/results.json"
 expect_2 "a missing file" "nothing.json: cannot read the file" report "$tmp/nothing.json"
 printf '{"schema":"essconf-results/1"' >"$tmp/cut.json"
-expect_2 "a cut document" "cut.json: not JSON" report "$tmp/cut.json"
+expect_2 "a cut document" 'cut.json: \$: not valid JSON' report "$tmp/cut.json"
 printf '{"schema":"essconf-results/1","spec_revision":"r"}' >"$tmp/thin.json"
-expect_2 "a document without its fields names the path" 'thin.json: \$.target: missing' report "$tmp/thin.json"
+expect_2 "a document without its fields names the path" 'thin.json: \$.target: required field is missing' report "$tmp/thin.json"
 mkdir -p "$tmp/empty"
 expect_2 "a folder without results" "a folder without results.json" report "$tmp/empty"
 expect_2 "an unwritable output" "cannot write" report "$tmp/whole" --html /proc/report.html

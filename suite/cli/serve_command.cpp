@@ -99,8 +99,8 @@ int run(const ServeOptions& o) {
     source = o.world_file;
   }
   auto parsed = model::parse_world(text);
-  if (!parsed.world) {
-    std::cerr << fmt::format("essconf serve: {}: {}: {}\n", source, parsed.path, parsed.error);
+  if (!parsed) {
+    std::cerr << fmt::format("essconf serve: {}\n", Problem(parsed.problem()).in(source).text());
     return 2;
   }
   server::ServerOptions server_options;
@@ -121,7 +121,7 @@ int run(const ServeOptions& o) {
       ::setrlimit(RLIMIT_NOFILE, &rl);
     }
   }
-  server::Service service(std::move(*parsed.world), std::move(service_options));
+  server::Service service(std::move(*parsed), std::move(service_options));
   auto log = [](const server::RequestLog& r) {
     std::fprintf(stderr, "%s %s %d %s %lldus\n", r.method.c_str(), action_of(r.target).c_str(), r.status,
                  r.code.empty() ? "-" : std::string(r.code).c_str(), static_cast<long long>(r.latency.count()));

@@ -61,12 +61,12 @@ int one_input(const uint8_t* data, size_t size) {
   // a target that never answers would cost a request timeout per seed: past the time, inputs are skipped.
   if (std::chrono::steady_clock::now() - c.start >= std::chrono::seconds(c.options.seconds)) return -1;
   auto parsed = runner::parse_case({reinterpret_cast<const char*>(data), size}, "fuzz input");
-  if (!parsed.value) {
+  if (!parsed) {
     ++c.rejected;
     return -1;  // not added to the corpus
   }
   ++c.inputs;
-  runner::Case& kase = *parsed.value;
+  runner::Case& kase = *parsed;
   kase.id = fmt::format("fuzz.{}", c.inputs);
   const runner::CaseResult r = c.session->run(kase);
   const bool bad = runner::blocks(r.verdict.kind, c.options.run.profile);
@@ -176,9 +176,9 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max
   std::mt19937_64 rng(seed);
   if (rng() % 5 == 0) return LLVMFuzzerMutate(data, size, max_size);
   auto parsed = essconf::runner::parse_case({reinterpret_cast<const char*>(data), size}, "fuzz input");
-  if (!parsed.value) return LLVMFuzzerMutate(data, size, max_size);
-  essconf::fuzzing::mutate(*parsed.value, rng);
-  const std::string out = essconf::runner::case_to_json(*parsed.value);
+  if (!parsed) return LLVMFuzzerMutate(data, size, max_size);
+  essconf::fuzzing::mutate(*parsed, rng);
+  const std::string out = essconf::runner::case_to_json(*parsed);
   if (out.size() > max_size) return size;
   std::copy(out.begin(), out.end(), data);
   return out.size();

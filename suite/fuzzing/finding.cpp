@@ -2,12 +2,12 @@
 
 #include "suite/runner/files.hpp"
 
-#include <fstream>
 #include <regex>
-#include <sstream>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
+
+#include "reference/json/json_reader.hpp"
 
 namespace essconf::fuzzing {
 namespace json = boost::json;
@@ -51,27 +51,27 @@ std::string finding_to_json(const Finding& f) {
   return json::serialize(o);
 }
 
-FindingLoad load_finding(const std::string& file) {
-  FindingLoad out;
-  const auto text = runner::read_file(file);
-  if (!text) return {std::nullopt, file + ": cannot read the file"};
-  boost::system::error_code ec;
-  const json::value doc = json::parse(*text, ec);
-  const json::object* o = ec ? nullptr : doc.if_object();
-  const json::value* schema = o ? o->if_contains("schema") : nullptr;
-  if (o == nullptr || schema == nullptr || !schema->is_string() || schema->get_string() != "essconf-finding/1")
-    return {std::nullopt, file + ": not an essconf finding (schema essconf-finding/1)"};
-  const json::value* c = o->if_contains("case");
-  if (c == nullptr) return {std::nullopt, file + ": $.case: required field is missing"};
-  auto parsed = runner::parse_case(json::serialize(*c), file + " $.case");
-  if (!parsed.value) return {std::nullopt, parsed.error};
+namespace {
+
+Finding read_finding(const JsonNode& root, const std::string& file) {
+  const auto o = root.object();
   Finding f;
-  f.case_ = std::move(*parsed.value);
-  if (const auto* s = o->if_contains("signature"); s && s->is_string()) f.signature = std::string(s->get_string());
-  if (const auto* t = o->if_contains("target"); t && t->is_string()) f.target = std::string(t->get_string());
-  if (const auto* s = o->if_contains("seed"); s && s->is_int64()) f.seed = static_cast<std::uint64_t>(s->get_int64());
-  out.value = std::move(f);
-  return out;
+  const auto schema = o.optional_field("schema");
+  if (o.present() && schema.string().value_or("") != "essconf-finding/1")
+    schema.fail("not an essconf finding (schema essconf-finding/1)");
+  f.case_ = runner::read_case(o.field("case"), file);
+  f.signature = o.optional_field("signature").string().value_or("");
+  f.target = o.optional_field("target").string().value_or("");
+  f.seed = o.optional_field("seed").number<std::uint64_t>().value_or(0);
+  return f;
+}
+
+}  // namespace
+
+Result<Finding> load_finding(const std::string& file) {
+  const auto text = runner::read_file(file);
+  if (!text) return Problem("", "cannot read the file", file);
+  return read_json(*text, [&](const JsonNode& root) { return read_finding(root, file); }, file, 64);
 }
 
 }  // namespace essconf::fuzzing

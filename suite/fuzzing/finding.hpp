@@ -27,10 +27,7 @@ std::string signature_of(const runner::CaseResult& result);
 
 std::string finding_to_json(const Finding& f);
 
-struct FindingLoad {
-  std::optional<Finding> value;
-  std::string error;
-};
-FindingLoad load_finding(const std::string& file);
+// A problem names the file and the path ("FILE: $.case.request: reason").
+Result<Finding> load_finding(const std::string& file);
 
 }  // namespace essconf::fuzzing

@@ -138,7 +138,7 @@ void mutate_world(runner::Case& c, std::mt19937_64& rng) {
       w.completion = w.completion == model::ActivityCompletion::immediate ? model::ActivityCompletion::manual
                                                                            : model::ActivityCompletion::immediate;
   }
-  if (model::parse_world(model::to_json(w)).world) c.world = std::move(w);  // keep only valid Worlds
+  if (model::parse_world(model::to_json(w))) c.world = std::move(w);  // keep only valid Worlds
 }
 
 }  // namespace

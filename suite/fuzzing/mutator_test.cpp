@@ -24,10 +24,10 @@ TEST(Mutator, MutantsOfTheCatalogStayCases) {
       mutate(c, rng);
       const std::string text = runner::case_to_json(c);
       const auto back = runner::parse_case(text, "mutant");
-      ASSERT_TRUE(back.value) << back.error << "\n" << text;
-      ASSERT_TRUE(model::parse_world(model::to_json(back.value->world)).world);
-      const auto req = runner::build_request(back.value->request, 1'790'000'000, "n");
-      const auto e = model::expect(back.value->world, req, model::Profile::spec, {1'790'000'000, 0, nullptr});
+      ASSERT_TRUE(back) << back.error() << "\n" << text;
+      ASSERT_TRUE(model::parse_world(model::to_json(back->world)));
+      const auto req = runner::build_request(back->request, 1'790'000'000, "n");
+      const auto e = model::expect(back->world, req, model::Profile::spec, {1'790'000'000, 0, nullptr});
       EXPECT_FALSE(e.grade_error(500, "InternalError", "x"));
       distinct.insert(text);
     }
@@ -50,11 +50,11 @@ TEST(Finding, RoundTripsForReplay) {
   const std::string file = ::testing::TempDir() + "finding.json";
   std::ofstream(file) << finding_to_json(f);
   const auto back = load_finding(file);
-  ASSERT_TRUE(back.value) << back.error;
-  EXPECT_EQ(runner::case_to_json(back.value->case_), runner::case_to_json(f.case_));
-  EXPECT_EQ(back.value->target, f.target);
-  EXPECT_EQ(back.value->signature, f.signature);
-  EXPECT_NE(load_finding("fixtures/cases/behaviour/capacity.min-size.missed-by-one.json").error.find("not an essconf finding"),
+  ASSERT_TRUE(back) << back.error();
+  EXPECT_EQ(runner::case_to_json(back->case_), runner::case_to_json(f.case_));
+  EXPECT_EQ(back->target, f.target);
+  EXPECT_EQ(back->signature, f.signature);
+  EXPECT_NE(load_finding("fixtures/cases/behaviour/capacity.min-size.missed-by-one.json").error().find("not an essconf finding"),
             std::string::npos);
 }
 

@@ -47,9 +47,8 @@ RC_GTEST_PROP(GenWorld, RoundTripsThroughTheFixtureJson, ()) {
   const std::string json = model::to_json(w);
   RC_LOG() << json << "\n";
   const auto parsed = model::parse_world(json);
-  RC_ASSERT(parsed.error == std::string());
-  RC_ASSERT(parsed.world.has_value());
-  RC_ASSERT(*parsed.world == w);
+  RC_ASSERT(parsed.error() == std::string());
+  RC_ASSERT(*parsed == w);
   RC_ASSERT(!w.groups.empty());
   RC_ASSERT(w.groups.size() <= 3u);
   for (const auto& g : w.groups) {
@@ -120,10 +119,9 @@ RC_GTEST_PROP(GenCase, PrintsAsALoadableCaseFile, ()) {
   }
   const auto loaded = runner::load_case(file.string());
   std::filesystem::remove(file);
-  RC_ASSERT(loaded.error == std::string());
-  RC_ASSERT(loaded.value.has_value());
-  RC_ASSERT(runner::case_to_json(*loaded.value) == json);
-  RC_ASSERT(loaded.value->world == c.world);
+  RC_ASSERT(loaded.error() == std::string());
+  RC_ASSERT(runner::case_to_json(*loaded) == json);
+  RC_ASSERT(loaded->world == c.world);
 }
 
 // The reference service answers every generated case as the model's strict

@@ -4,12 +4,11 @@
 
 #include <fnmatch.h>
 
-#include <fstream>
 #include <regex>
-#include <sstream>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+
+#include "reference/json/json_reader.hpp"
 
 namespace essconf::runner {
 namespace {
@@ -18,64 +17,34 @@ bool matches(const BaselineEntry& e, const std::string& id) { return fnmatch(e.c
 
 }  // namespace
 
-BaselineLoad load_baseline(const std::string& file) {
-  BaselineLoad out;
-  const auto text = read_file(file);
-  if (!text) {
-    out.error = file + ": cannot read the file";
-    return out;
-  }
-  boost::system::error_code ec;
-  const auto doc = boost::json::parse(*text, ec);
-  if (ec) {
-    out.error = fmt::format("{}: not valid JSON: {}", file, ec.message());
-    return out;
-  }
-  const auto* obj = doc.if_object();
-  const auto* entries = obj ? obj->if_contains("entries") : nullptr;
-  if (obj == nullptr || entries == nullptr || !entries->is_array() || obj->size() != 1) {
-    out.error = file + ": $: expected {\"entries\": [...]}";
-    return out;
-  }
+namespace {
+
+BaselineEntry read_entry(const JsonNode& item) {
   static const std::regex date("[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])");
-  Baseline b;
-  for (std::size_t i = 0; i < entries->get_array().size(); ++i) {
-    const auto path = fmt::format("$.entries[{}]", i);
-    const auto* e = entries->get_array()[i].if_object();
-    if (e == nullptr) {
-      out.error = fmt::format("{}: {}: expected an object", file, path);
-      return out;
-    }
-    BaselineEntry entry;
-    for (const auto& kv : *e) {
-      const std::string key(kv.key());
-      if (!kv.value().is_string()) {
-        out.error = fmt::format("{}: {}.{}: expected a string", file, path, key);
-        return out;
-      }
-      const std::string value(kv.value().get_string());
-      if (key == "case") entry.case_glob = value;
-      else if (key == "reason") entry.reason = value;
-      else if (key == "expires") entry.expires = value;
-      else {
-        out.error = fmt::format("{}: {}.{}: unknown field", file, path, key);
-        return out;
-      }
-    }
-    for (const auto& [field, value] : {std::pair{"case", &entry.case_glob}, std::pair{"reason", &entry.reason},
-                                       std::pair{"expires", &entry.expires}})
-      if (value->empty()) {
-        out.error = fmt::format("{}: {}.{}: required, non-empty", file, path, field);
-        return out;
-      }
-    if (!std::regex_match(entry.expires, date)) {
-      out.error = fmt::format("{}: {}.expires: \"{}\" is not YYYY-MM-DD", file, path, entry.expires);
-      return out;
-    }
-    b.entries.push_back(std::move(entry));
+  const auto o = item.object({"case", "reason", "expires"});
+  BaselineEntry entry;
+  for (auto [key, value] : {std::pair{"case", &entry.case_glob}, std::pair{"reason", &entry.reason},
+                            std::pair{"expires", &entry.expires}}) {
+    *value = o.field(key).string().value_or("");
+    if (o.present() && value->empty()) o.fail_at(key, "required, non-empty");
   }
-  out.value = std::move(b);
-  return out;
+  if (o.present() && !std::regex_match(entry.expires, date))
+    o.fail_at("expires", fmt::format("\"{}\" is not YYYY-MM-DD", entry.expires));
+  return entry;
+}
+
+Baseline read_baseline(const JsonNode& root) {
+  Baseline b;
+  for (const auto& item : root.object({"entries"}).field("entries").items()) b.entries.push_back(read_entry(item));
+  return b;
+}
+
+}  // namespace
+
+Result<Baseline> load_baseline(const std::string& file) {
+  const auto text = read_file(file);
+  if (!text) return Problem("", "cannot read the file", file);
+  return read_json(*text, read_baseline, file);
 }
 
 BaselineReport apply_baseline(RunResult& result, const Baseline& baseline, const std::string& today) {

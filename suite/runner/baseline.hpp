@@ -21,12 +21,8 @@ struct Baseline {
   std::vector<BaselineEntry> entries;
 };
 
-struct BaselineLoad {
-  std::optional<Baseline> value;
-  std::string error;  // "FILE: $.path: reason"
-};
-
-BaselineLoad load_baseline(const std::string& file);
+// A problem names the file and the path ("FILE: $.entries[0].expires: reason").
+Result<Baseline> load_baseline(const std::string& file);
 
 struct BaselineReport {
   std::vector<std::string> excused;            // case ids whose fail/deviation/error an entry excuses

@@ -74,24 +74,26 @@ struct Case {
   std::vector<std::string> needs() const;
 };
 
-struct CaseLoad {
-  std::optional<Case> value;
-  std::string error;  // "FILE: $.json.path: reason"
-};
-
 // Reads one case file. Rejects unknown fields, wrong types, an invalid World
-// (with the World's own JSON path), and clause ids not in the catalog.
-CaseLoad load_case(const std::string& file);
-// The same for a case already in memory; `source` names it in errors.
-CaseLoad parse_case(std::string_view text, const std::string& source);
+// (with the World's own JSON path), and clause ids not in the catalog. A
+// problem names the file ("FILE: $.json.path: reason").
+Result<Case> load_case(const std::string& file);
+// The same for a case already in memory; `source` names it in problems.
+Result<Case> parse_case(std::string_view text, const std::string& source);
 
-struct CatalogLoad {
+// A case inside another document (a finding bundle's "case"): problems go to
+// `node`'s reader with their paths in that document.
+Case read_case(const JsonNode& node, const std::string& file);
+
+// A directory of case files: every case that reads, and a problem for each
+// file that does not (all of them, so that one run lists every broken file).
+struct CaseFiles {
   std::vector<Case> cases;  // sorted by id
-  std::vector<std::string> errors;
+  std::vector<Problem> problems;
 };
 
-// Every *.json under `dir`, recursively. Duplicate case ids are errors.
-CatalogLoad load_cases(const std::string& dir);
+// Every *.json under `dir`, recursively. Duplicate case ids are problems.
+CaseFiles load_cases(const std::string& dir);
 
 // The case as a case file (docs/cases.md): load_case of it gives it back.
 // A property's counterexample is printed this way, ready for fixtures/cases/.

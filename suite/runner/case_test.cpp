@@ -13,13 +13,13 @@
 namespace essconf::runner {
 namespace {
 
-const CatalogLoad& catalog_cases() {
-  static const CatalogLoad loaded = load_cases("fixtures/cases");
+const CaseFiles& catalog_cases() {
+  static const CaseFiles loaded = load_cases("fixtures/cases");
   return loaded;
 }
 
 TEST(CaseCatalog, EveryCaseLoads) {
-  for (const auto& e : catalog_cases().errors) ADD_FAILURE() << e;
+  for (const auto& p : catalog_cases().problems) ADD_FAILURE() << p.text();
   EXPECT_GE(catalog_cases().cases.size(), 120u);
 }
 
@@ -71,19 +71,19 @@ TEST(CaseFile, RoundTripsThroughJson) {
   for (const auto& c : catalog_cases().cases) {
     std::ofstream(file) << case_to_json(c);
     const auto back = load_case(file);
-    ASSERT_TRUE(back.value) << back.error;
-    EXPECT_EQ(case_to_json(*back.value), case_to_json(c)) << c.id;
-    EXPECT_EQ(wire::to_http_bytes(build_request(back.value->request, 1, "n")),
+    ASSERT_TRUE(back) << back.error();
+    EXPECT_EQ(case_to_json(*back), case_to_json(c)) << c.id;
+    EXPECT_EQ(wire::to_http_bytes(build_request(back->request, 1, "n")),
               wire::to_http_bytes(build_request(c.request, 1, "n"))) << c.id;
   }
 }
 
 TEST(CaseFile, ErrorsNameTheFileAndPath) {
   const auto missing = load_case("fixtures/cases/no-such-case.json");
-  EXPECT_NE(missing.error.find("no-such-case.json: cannot read"), std::string::npos) << missing.error;
+  EXPECT_NE(missing.error().find("no-such-case.json: cannot read"), std::string::npos) << missing.error();
   const auto dir = load_cases("fixtures/no-such-dir");
-  ASSERT_EQ(dir.errors.size(), 1u);
-  EXPECT_NE(dir.errors[0].find("not a directory"), std::string::npos);
+  ASSERT_EQ(dir.problems.size(), 1u);
+  EXPECT_EQ(dir.problems[0].text(), "fixtures/no-such-dir: not a directory of cases");
 }
 
 TEST(BuildRequest, PlacementsAndSignatures) {

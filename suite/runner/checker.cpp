@@ -165,138 +165,184 @@ model::World comparable(model::World w, const model::World& before) {
   return model::canonical(std::move(w));
 }
 
-Verdict check(const CheckInput& in, const Observation& o) {
-  const model::Expectation& e = in.expectation;
-  Findings f;
-  const wire::ParsedBody body = wire::parse_body(o.body);
-  const bool success = o.status >= 200 && o.status <= 299;
-  std::optional<model::Grade> outcome_grade;
-  std::vector<std::string_view> outcome_clauses;
-  std::optional<model::World> expected_after;
+namespace {
 
+// What the checker learns about one answer: the findings, and the allowed
+// outcome it matched (its grade and clauses), if any.
+struct Judgement {
+  Findings f;
+  std::optional<model::Grade> grade;
+  std::vector<std::string_view> clauses;
+};
+
+// A 2xx: a success body, allowed only when the model allows success.
+void check_success(const model::Expectation& e, const Observation& o, const wire::ParsedBody& body, Judgement& j) {
+  check_body(e, o, body, true, j.f);
+  const auto activity_id = body.field("ScalingActivityId");
+  if (!activity_id || activity_id->empty()) j.f.fail(clause::kActivityId, "a non-empty ScalingActivityId", "none");
+  if (!e.allows_success()) {
+    std::string why = e.reference.success ? "" : describe(e.reference);
+    for (auto c : e.reference.clauses) j.f.fail(c, why, fmt::format("{} success", o.status));
+  }
+}
+
+// A refusal no outcome allows: attributed to an outcome with the same code
+// (status or message wrong), else to the documented rule of its code when the
+// call was allowed, else to the reference's rule.
+void attribute_refusal(const CheckInput& in, const Observation& o, const std::string& code, const std::string& message,
+                       Findings& f) {
+  const model::Expectation& e = in.expectation;
+  const model::Outcome* near = nullptr;
+  for (const auto& out : e.outcomes)
+    if (out.kind == model::Outcome::Kind::error &&
+        std::find(out.error.codes.begin(), out.error.codes.end(), code) != out.error.codes.end())
+      near = &out;
+  const std::string observed = fmt::format("{} {} \"{}\"", o.status, code, message);
+  if (near != nullptr) {
+    for (auto c : near->clauses) f.fail(c, describe(near->error), observed);
+  } else if (auto rule = model::documented_error_clause(code); rule && e.allows_success()) {
+    // A refusal of an allowed call under a documented rule: that rule was
+    // misapplied. "Activity in progress" without one is the cooldown rule.
+    const bool busy = e.reference.success && in.world_before.has_activity_in_progress(e.reference.effects.group_id);
+    f.fail(*rule == clause::kNoActivityInProgress && !busy ? clause::kCooldownIgnored : *rule, describe(e.reference),
+           observed);
+  } else {
+    for (auto c : e.reference.clauses) f.fail(c, describe(e.reference), observed);
+  }
+}
+
+// A 4xx: an error body whose status, Code and Message an outcome allows.
+void check_refusal(const CheckInput& in, const Observation& o, const wire::ParsedBody& body, Judgement& j) {
+  const model::Expectation& e = in.expectation;
+  check_body(e, o, body, false, j.f);
+  const std::string code = body.field("Code").value_or("");
+  const std::string message = body.field("Message").value_or("");
+  if (code.empty()) j.f.fail(clause::kErrorBody, "an error body with Code", "no Code");
+  if (!body.field("Message")) j.f.fail(clause::kErrorBody, "an error body with Message", "no Message");
+  j.grade = e.grade_error(o.status, code, message);
+  if (!j.grade) return attribute_refusal(in, o, code, message, j.f);
+  for (const auto& out : e.outcomes)
+    if (out.kind == model::Outcome::Kind::error && out.error.matches(o.status, code, message) && out.grade == *j.grade)
+      j.clauses = out.clauses;
+  if (*j.grade == model::Grade::deviation)
+    for (auto c : j.clauses) j.f.deviate(c, describe(e.reference), fmt::format("{} {}", o.status, code));
+}
+
+// The status line and body.
+void check_answer(const CheckInput& in, const Observation& o, const wire::ParsedBody& body,
+                                         Judgement& j) {
+  const model::Expectation& e = in.expectation;
   if (o.status >= 500) {
-    f.fail(clause::kNoServerError, describe(e.reference), fmt::format("{} (a server error)", o.status));
+    j.f.fail(clause::kNoServerError, describe(e.reference), fmt::format("{} (a server error)", o.status));
   } else if (e.malformed_http) {
     // Not HTTP: any 4xx will do, whatever its body; the World must not move.
-    if (o.status < 400) f.fail(clause::kNoServerError, "a 4xx refusal of bytes that are not HTTP", std::to_string(o.status));
-    else outcome_clauses = {clause::kNoServerError};
-    expected_after = in.world_before;
-  } else if (success) {
-    check_body(e, o, body, true, f);
-    const auto activity_id = body.field("ScalingActivityId");
-    if (!activity_id || activity_id->empty()) f.fail(clause::kActivityId, "a non-empty ScalingActivityId", "none");
-    if (!e.allows_success()) {
-      std::string why = e.reference.success ? "" : describe(e.reference);
-      for (auto c : e.reference.clauses) f.fail(c, why, fmt::format("{} success", o.status));
-    }
+    if (o.status < 400) j.f.fail(clause::kNoServerError, "a 4xx refusal of bytes that are not HTTP", std::to_string(o.status));
+    else j.clauses = {clause::kNoServerError};
+  } else if (o.status >= 200 && o.status <= 299) {
+    check_success(e, o, body, j);
   } else if (o.status >= 400) {
-    check_body(e, o, body, false, f);
-    const std::string code = body.field("Code").value_or("");
-    const std::string message = body.field("Message").value_or("");
-    if (code.empty()) f.fail(clause::kErrorBody, "an error body with Code", "no Code");
-    if (!body.field("Message")) f.fail(clause::kErrorBody, "an error body with Message", "no Message");
-    outcome_grade = e.grade_error(o.status, code, message);
-    if (!outcome_grade) {
-      // Attribute the miss: an outcome with the same code (status or message
-      // wrong), else the reference's rule.
-      const model::Outcome* near = nullptr;
-      for (const auto& out : e.outcomes)
-        if (out.kind == model::Outcome::Kind::error &&
-            std::find(out.error.codes.begin(), out.error.codes.end(), code) != out.error.codes.end())
-          near = &out;
-      const std::string observed = fmt::format("{} {} \"{}\"", o.status, code, message);
-      if (near != nullptr) {
-        for (auto c : near->clauses) f.fail(c, describe(near->error), observed);
-      } else if (auto rule = model::documented_error_clause(code); rule && e.allows_success()) {
-        // A refusal of an allowed call under a documented rule: that rule was
-        // misapplied. "Activity in progress" without one is the cooldown rule.
-        const bool busy = e.reference.success && in.world_before.has_activity_in_progress(e.reference.effects.group_id);
-        f.fail(*rule == clause::kNoActivityInProgress && !busy ? clause::kCooldownIgnored : *rule,
-               describe(e.reference), observed);
-      } else {
-        for (auto c : e.reference.clauses) f.fail(c, describe(e.reference), observed);
-      }
-    } else {
-      for (const auto& out : e.outcomes)
-        if (out.kind == model::Outcome::Kind::error && out.error.matches(o.status, code, message) && out.grade == *outcome_grade)
-          outcome_clauses = out.clauses;
-      if (*outcome_grade == model::Grade::deviation)
-        for (auto c : outcome_clauses) f.deviate(c, describe(e.reference), fmt::format("{} {}", o.status, code));
-    }
-    expected_after = in.world_before;
+    check_refusal(in, o, body, j);
   } else {
-    f.fail(clause::kErrorBody, describe(e.reference), fmt::format("status {}", o.status));
+    j.f.fail(clause::kErrorBody, describe(e.reference), fmt::format("status {}", o.status));
   }
+}
 
-  // The World after.
+model::World after_effects(const CheckInput& in, const model::Effects& effects, const std::string& activity_id) {
+  model::World w = model::apply(in.world_before, effects, activity_id);
+  if (in.complete_activities) model::complete_activities(w);
+  return comparable(std::move(w), in.world_before);
+}
+
+// After an allowed success: the success outcome whose World matches the
+// observed one; else the differences from the reference's (or, RemovePolicy
+// omitted and the World recycled, a break of the default).
+void check_success_world(const CheckInput& in, const model::World& observed, const std::string& activity_id,
+                         Judgement& j) {
+  const model::Expectation& e = in.expectation;
+  std::optional<model::World> best;
+  for (const auto& out : e.outcomes) {
+    if (out.kind != model::Outcome::Kind::success) continue;
+    model::World w = after_effects(in, out.effects, activity_id);
+    if (w == observed) {
+      j.grade = out.grade;
+      j.clauses = out.clauses;
+      best = std::move(w);
+      break;
+    }
+    if (!best || (e.reference.success && out.effects == e.reference.effects)) best = std::move(w);
+  }
+  if (j.grade && *j.grade == model::Grade::deviation)
+    for (auto c : j.clauses) j.f.deviate(c, describe(e.reference), "another reading's success");
+  if (!j.grade && e.reference.success &&
+      std::find(e.reference.clauses.begin(), e.reference.clauses.end(), clause::kRemovePolicyDefault) !=
+          e.reference.clauses.end()) {
+    model::Effects recycled = e.reference.effects;
+    recycled.policy = model::RemovePolicy::recycle;
+    if (after_effects(in, recycled, activity_id) == observed) {
+      j.f.fail(clause::kRemovePolicyDefault, "the effects of RemovePolicy=release", "the effects of recycle");
+      best.reset();
+    }
+  }
+  if (!j.grade && best) diff_worlds(*best, observed, in.world_before, clause::kRemovedExactly, j.f);
+}
+
+// After a refusal: the World as it was. A refused call that changed anything
+// breaks the rejected-unchanged rule, whatever it changed.
+void check_unchanged_world(const CheckInput& in, const model::World& world_after, Findings& f) {
+  model::World expected = in.world_before;
+  if (in.complete_activities) model::complete_activities(expected);
+  const model::World observed = comparable(world_after, in.world_before);
+  expected = comparable(std::move(expected), in.world_before);
+  const std::size_t first = f.items.size();
+  if (!(expected == observed)) diff_worlds(expected, observed, in.world_before, clause::kRejectedUnchanged, f);
+  for (std::size_t i = first; i < f.items.size(); ++i) f.items[i].clause = std::string(clause::kRejectedUnchanged);
+}
+
+void check_world_after(const CheckInput& in, const Observation& o, const wire::ParsedBody& body, Judgement& j) {
+  const model::Expectation& e = in.expectation;
+  const bool success = o.status >= 200 && o.status <= 299;
   if (o.world_after) {
-    const std::string activity_id = success ? body.field("ScalingActivityId").value_or("") : "";
     if (success && e.allows_success()) {
-      // The success outcome whose World matches the observed one, else the reference's.
-      const model::World observed = comparable(*o.world_after, in.world_before);
-      std::optional<model::World> best;
-      for (const auto& out : e.outcomes) {
-        if (out.kind != model::Outcome::Kind::success) continue;
-        model::World w = model::apply(in.world_before, out.effects, activity_id);
-        if (in.complete_activities) model::complete_activities(w);
-        w = comparable(std::move(w), in.world_before);
-        if (w == observed) {
-          outcome_grade = out.grade;
-          outcome_clauses = out.clauses;
-          best = std::move(w);
-          break;
-        }
-        if (!best || (e.reference.success && out.effects == e.reference.effects)) best = std::move(w);
-      }
-      if (outcome_grade && *outcome_grade == model::Grade::deviation)
-        for (auto c : outcome_clauses) f.deviate(c, describe(e.reference), "another reading's success");
-      if (!outcome_grade && e.reference.success &&
-          std::find(e.reference.clauses.begin(), e.reference.clauses.end(), clause::kRemovePolicyDefault) !=
-              e.reference.clauses.end()) {
-        // RemovePolicy was omitted: a World that matches recycle breaks the default, not the effects.
-        model::Effects recycled = e.reference.effects;
-        recycled.policy = model::RemovePolicy::recycle;
-        model::World w = model::apply(in.world_before, recycled, activity_id);
-        if (in.complete_activities) model::complete_activities(w);
-        if (comparable(std::move(w), in.world_before) == observed) {
-          f.fail(clause::kRemovePolicyDefault, "the effects of RemovePolicy=release", "the effects of recycle");
-          best.reset();
-        }
-      }
-      if (!outcome_grade && best) diff_worlds(*best, observed, in.world_before, clause::kRemovedExactly, f);
+      const std::string activity_id = body.field("ScalingActivityId").value_or("");
+      check_success_world(in, comparable(*o.world_after, in.world_before), activity_id, j);
     } else if (!success || e.malformed_http) {
-      model::World expected = in.world_before;
-      if (in.complete_activities) model::complete_activities(expected);
-      const model::World observed = comparable(*o.world_after, in.world_before);
-      expected = comparable(std::move(expected), in.world_before);
-      // A refused call that changed anything breaks the rejected-unchanged rule, whatever it changed.
-      const std::size_t first = f.items.size();
-      if (!(expected == observed)) diff_worlds(expected, observed, in.world_before, clause::kRejectedUnchanged, f);
-      for (std::size_t i = first; i < f.items.size(); ++i) f.items[i].clause = std::string(clause::kRejectedUnchanged);
+      check_unchanged_world(in, *o.world_after, j.f);
     }
   } else if (success && e.allows_success()) {
     for (const auto& out : e.outcomes)
-      if (out.kind == model::Outcome::Kind::success && (!outcome_grade || out.grade == model::Grade::pass)) {
-        outcome_grade = out.grade;
-        outcome_clauses = out.clauses;
+      if (out.kind == model::Outcome::Kind::success && (!j.grade || out.grade == model::Grade::pass)) {
+        j.grade = out.grade;
+        j.clauses = out.clauses;
       }
   }
+}
 
+Verdict verdict_of(Judgement j, const model::Expectation& e, int status) {
   Verdict v;
-  v.findings = std::move(f.items);
+  v.findings = std::move(j.f.items);
   const bool any_fail = std::any_of(v.findings.begin(), v.findings.end(), [](const Finding& x) { return x.kind == VerdictKind::fail; });
   v.kind = any_fail ? VerdictKind::fail : !v.findings.empty() ? VerdictKind::deviation : VerdictKind::pass;
   for (const auto& x : v.findings)
     if (std::find(v.clauses.begin(), v.clauses.end(), x.clause) == v.clauses.end()) v.clauses.push_back(x.clause);
   if (v.findings.empty())
-    for (auto c : outcome_clauses) v.clauses.emplace_back(c);
+    for (auto c : j.clauses) v.clauses.emplace_back(c);
   if (v.findings.empty()) {
-    v.summary = fmt::format("{} as allowed ({})", o.status, describe(e.reference));
+    v.summary = fmt::format("{} as allowed ({})", status, describe(e.reference));
   } else {
     const Finding& first = v.findings.front();
     v.summary = fmt::format("{}: expected {}, observed {}", first.clause, first.expected, first.observed);
   }
   return v;
+}
+
+}  // namespace
+
+Verdict check(const CheckInput& in, const Observation& o) {
+  Judgement j;
+  const wire::ParsedBody body = wire::parse_body(o.body);
+  check_answer(in, o, body, j);
+  check_world_after(in, o, body, j);
+  return verdict_of(std::move(j), in.expectation, o.status);
 }
 
 }  // namespace essconf::runner

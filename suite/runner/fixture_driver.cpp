@@ -42,45 +42,44 @@ client::Exchange FixtureDriver::call(const std::string& method, const std::strin
 Result<Capabilities> FixtureDriver::capabilities() {
   const auto x = call("GET", "capabilities", "");
   if (x.error != client::TransportError::none || x.status != 200)
-    return {std::nullopt, "GET /_conformance/v1/capabilities " + what_happened(x)};
+    return Problem("", "GET /_conformance/v1/capabilities " + what_happened(x));
   boost::system::error_code ec;
   const auto doc = boost::json::parse(x.body, ec);
   if (ec)
-    return {std::nullopt, fmt::format("GET /_conformance/v1/capabilities answered 200 with a body that is not JSON ({}): {}",
-                                      ec.message(), x.body.substr(0, 200))};
+    return Problem("", fmt::format("GET /_conformance/v1/capabilities answered 200 with a body that is not JSON ({}): {}",
+                                   ec.message(), x.body.substr(0, 200)));
   const auto* obj = doc.if_object();
   const auto* protocol = obj ? obj->if_contains("protocol") : nullptr;
   const auto* features = obj ? obj->if_contains("features") : nullptr;
   if (protocol == nullptr || !protocol->is_int64() || features == nullptr || !features->is_array())
-    return {std::nullopt, "capabilities is not {\"protocol\": N, \"features\": [...]}: " + x.body.substr(0, 200)};
+    return Problem("", "capabilities is not {\"protocol\": N, \"features\": [...]}: " + x.body.substr(0, 200));
   Capabilities c;
   c.protocol = static_cast<int>(protocol->get_int64());
-  if (c.protocol != 1) return {std::nullopt, fmt::format("the target speaks fixture protocol {}, essconf speaks 1", c.protocol)};
+  if (c.protocol != 1) return Problem("", fmt::format("the target speaks fixture protocol {}, essconf speaks 1", c.protocol));
   for (const auto& f : features->get_array())
     if (f.is_string()) c.features.emplace_back(f.get_string());
-  return {c, ""};
+  return c;
 }
 
-std::string FixtureDriver::put_world(const model::World& world) {
+Status FixtureDriver::put_world(const model::World& world) {
   const auto x = call("PUT", "world", model::to_json(world));
-  if (x.error == client::TransportError::none && (x.status == 204 || x.status == 200)) return "";
-  return "PUT /_conformance/v1/world " + what_happened(x);
+  if (x.error == client::TransportError::none && (x.status == 204 || x.status == 200)) return Done{};
+  return Problem("", "PUT /_conformance/v1/world " + what_happened(x));
 }
 
 Result<model::World> FixtureDriver::get_world() {
   const auto x = call("GET", "world", "");
   if (x.error != client::TransportError::none || x.status != 200)
-    return {std::nullopt, "GET /_conformance/v1/world " + what_happened(x)};
+    return Problem("", "GET /_conformance/v1/world " + what_happened(x));
   auto parsed = model::parse_world(x.body);
-  if (!parsed.world)
-    return {std::nullopt, fmt::format("GET /_conformance/v1/world returned an invalid World at {}: {}", parsed.path, parsed.error)};
-  return {std::move(*parsed.world), ""};
+  if (!parsed) return Problem("", "GET /_conformance/v1/world returned an invalid World at " + parsed.error());
+  return parsed;
 }
 
-std::string FixtureDriver::complete_activities() {
+Status FixtureDriver::complete_activities() {
   const auto x = call("POST", "activities/complete", "");
-  if (x.error == client::TransportError::none && x.status == 200) return "";
-  return "POST /_conformance/v1/activities/complete " + what_happened(x);
+  if (x.error == client::TransportError::none && x.status == 200) return Done{};
+  return Problem("", "POST /_conformance/v1/activities/complete " + what_happened(x));
 }
 
 }  // namespace essconf::runner

@@ -18,20 +18,14 @@ struct Capabilities {
   bool has(std::string_view feature) const;
 };
 
-template <typename T>
-struct Result {
-  std::optional<T> value;
-  std::string error;  // set when !value
-};
-
 class FixtureDriver {
  public:
   explicit FixtureDriver(client::HttpClient& client);
 
   Result<Capabilities> capabilities();
-  std::string put_world(const model::World& world);  // "" on success, else the problem
+  Status put_world(const model::World& world);
   Result<model::World> get_world();
-  std::string complete_activities();                 // "" on success
+  Status complete_activities();
 
  private:
   client::Exchange call(const std::string& method, const std::string& path, const std::string& body);

@@ -12,17 +12,16 @@
 
 namespace essconf::runner {
 
-// One results document. On failure: nullopt, and `error` names the JSON
-// path of the first problem ("$.cases[3].verdict: ...").
-std::optional<RunResult> parse_results(std::string_view json, std::string& error);
+// One results document, or the first problem with its JSON path
+// ("$.cases[3].verdict: ...").
+Result<RunResult> parse_results(std::string_view json);
 
 // The results of one target, one per target: documents with the same label
 // (or, without labels, the same target URL) are slices of one run and merge
 // into one. Slices must agree on the spec revision, profile and seed and may
-// not both hold a case or a property. On failure: nullopt and `error`.
-// `names[i]` names `results[i]` in messages (its file).
-std::optional<std::vector<RunResult>> merge_results(std::vector<RunResult> results,
-                                                    const std::vector<std::string>& names, std::string& error);
+// not both hold a case or a property. `names[i]` names `results[i]` in
+// problems (its file).
+Result<std::vector<RunResult>> merge_results(std::vector<RunResult> results, const std::vector<std::string>& names);
 
 // The name a target goes by in reports: its label, else its URL.
 std::string display_name(const RunResult& r);

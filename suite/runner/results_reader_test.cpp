@@ -18,9 +18,8 @@ std::string golden() {
 
 TEST(ResultsReader, TheGoldenDocumentRoundTrips) {
   const std::string doc = golden();
-  std::string error;
-  const auto r = parse_results(doc, error);
-  ASSERT_TRUE(r) << error;
+  const auto r = parse_results(doc);
+  ASSERT_TRUE(r) << r.error();
   EXPECT_EQ(r->cases.size(), 5u);
   EXPECT_TRUE(r->cases[4].flaky());
   EXPECT_EQ(r->cases[1].verdict.kind, VerdictKind::fail);
@@ -37,9 +36,8 @@ TEST(ResultsReader, ReadsPropertiesOfOlderDocuments) {
   ASSERT_NE(from, std::string::npos);
   const auto to = doc.find("\"distribution\"", from);
   doc.replace(from, to - from, "\"ran\":true,\"passed\":false,\"runs\":41,\"seed\":7,\"summary\":\"s\",\"detail\":\"d\",");
-  std::string error;
-  const auto r = parse_results(doc, error);
-  ASSERT_TRUE(r) << error;
+  const auto r = parse_results(doc);
+  ASSERT_TRUE(r) << r.error();
   EXPECT_EQ(r->properties[0].verdict, VerdictKind::fail);
   ASSERT_EQ(r->properties[0].failures.size(), 1u);
   EXPECT_EQ(r->properties[0].failures[0].detail, "d");
@@ -48,9 +46,9 @@ TEST(ResultsReader, ReadsPropertiesOfOlderDocuments) {
 TEST(ResultsReader, RefusesBadDocumentsNamingThePath) {
   const std::string doc = golden();
   std::string error;
-  EXPECT_FALSE(parse_results("{", error));
-  EXPECT_NE(error.find("not JSON"), std::string::npos) << error;
-  EXPECT_FALSE(parse_results("[]", error));
+  error = parse_results("{").error();
+  EXPECT_EQ(error.rfind("$: not valid JSON: ", 0), 0u) << error;
+  error = parse_results("[]").error();
   EXPECT_EQ(error, "$: expected an object");
   auto with = [&](const std::string& from, const std::string& to) {
     std::string d = doc;
@@ -58,15 +56,15 @@ TEST(ResultsReader, RefusesBadDocumentsNamingThePath) {
     EXPECT_NE(at, std::string::npos) << from;
     return d.replace(at, from.size(), to);
   };
-  EXPECT_FALSE(parse_results(with("\"essconf-results/1\"", "\"essconf-results/9\""), error));
+  error = parse_results(with("\"essconf-results/1\"", "\"essconf-results/9\"")).error();
   EXPECT_EQ(error, "$.schema: \"essconf-results/9\" is not essconf-results/1");
-  EXPECT_FALSE(parse_results(with("\"verdict\":\"fail\"", "\"verdict\":\"flaky\""), error));
+  error = parse_results(with("\"verdict\":\"fail\"", "\"verdict\":\"flaky\"")).error();
   EXPECT_EQ(error, "$.cases[1].verdict: unknown verdict \"flaky\"");
-  EXPECT_FALSE(parse_results(with("\"verdict\":\"fail\"", "\"verdikt\":\"fail\""), error));
-  EXPECT_EQ(error, "$.cases[1].verdict: missing");
-  EXPECT_FALSE(parse_results(with("\"runs\":41", "\"runs\":\"41\""), error));
+  error = parse_results(with("\"verdict\":\"fail\"", "\"verdikt\":\"fail\"")).error();
+  EXPECT_EQ(error, "$.cases[1].verdict: required field is missing");
+  error = parse_results(with("\"runs\":41", "\"runs\":\"41\"")).error();
   EXPECT_EQ(error, "$.properties[0].runs: expected a number in range");
-  EXPECT_FALSE(parse_results(with("\"profile\":\"spec\"", "\"profile\":\"lenient\""), error));
+  error = parse_results(with("\"profile\":\"spec\"", "\"profile\":\"lenient\"")).error();
   EXPECT_EQ(error, "$.profile: expected spec or strict");
 }
 
@@ -89,10 +87,9 @@ RunResult slice(const std::string& label, const std::string& shard, std::vector<
 }
 
 TEST(ResultsReader, SlicesOfOneTargetMerge) {
-  std::string error;
   const auto merged = merge_results({slice("v", "2/2", {"b", "d"}), slice("ref", "", {"a"}), slice("v", "1/2", {"a", "c"})},
-                                    {"v2.json", "ref.json", "v1.json"}, error);
-  ASSERT_TRUE(merged) << error;
+                                    {"v2.json", "ref.json", "v1.json"});
+  ASSERT_TRUE(merged) << merged.error();
   ASSERT_EQ(merged->size(), 2u);
   const auto& v = merged->at(0);
   EXPECT_EQ(v.label, "v");
@@ -106,12 +103,11 @@ TEST(ResultsReader, SlicesOfOneTargetMerge) {
 }
 
 TEST(ResultsReader, OverlappingOrDisagreeingSlicesDoNotMerge) {
-  std::string error;
-  EXPECT_FALSE(merge_results({slice("v", "1/2", {"a"}), slice("v", "2/2", {"a"})}, {"one.json", "two.json"}, error));
+  std::string error = merge_results({slice("v", "1/2", {"a"}), slice("v", "2/2", {"a"})}, {"one.json", "two.json"}).error();
   EXPECT_EQ(error, "one.json and two.json both hold case a of target v: results merge only from disjoint slices (--shard i/n)");
   auto other_seed = slice("v", "2/2", {"b"});
   other_seed.seed = 2;
-  EXPECT_FALSE(merge_results({slice("v", "1/2", {"a"}), other_seed}, {"one.json", "two.json"}, error));
+  error = merge_results({slice("v", "1/2", {"a"}), other_seed}, {"one.json", "two.json"}).error();
   EXPECT_NE(error.find("differ in seed (\"1\" and \"2\")"), std::string::npos) << error;
 }
 

@@ -101,7 +101,32 @@ class CaseRunner {
     return in_scheme(std::move(spec), o_.signature);
   }
 
+  // What the judged sends leave for the checker.
+  struct Sent {
+    std::optional<std::pair<int, std::string>> first_answer;  // status and Code of the first send
+    bool same_expectation = true;                              // every send had the same expectation
+    Observation observed;                                      // the last answer
+    std::optional<model::Expectation> expectation;             // for the last send
+    model::World world_before_last;                            // the World the last send met
+  };
+
   Verdict judge(const Case& c, CaseResult& r) {
+    if (auto v = cannot_run(c)) return *v;
+    if (auto v = load(c.world)) return *v;
+    model::World world = c.world;  // the model's view, call after call
+    model::NonceLedger nonces;
+    if (auto v = send_before(c, r, world, nonces)) return *v;
+    Sent sent;
+    sent.world_before_last = world;
+    if (auto v = send_judged(c, r, world, nonces, sent)) return *v;
+    if (auto v = read_world_after(c, r, sent.observed)) return *v;
+    r.expectation = model::to_json(*sent.expectation);
+    Verdict v = check({*sent.expectation, sent.world_before_last, c.complete_activities}, sent.observed);
+    check_deterministic(c, sent, v);
+    return v;
+  }
+
+  std::optional<Verdict> cannot_run(const Case& c) const {
     for (const auto& need : c.needs())
       if (!caps_.has(need)) {
         Verdict v;
@@ -110,16 +135,21 @@ class CaseRunner {
         return v;
       }
     if (std::chrono::steady_clock::now() >= deadline_) return error_verdict("the run's time limit was reached");
-    if (auto e = fixture_.put_world(c.world); !e.empty()) return error_verdict(e);
-    auto before = fixture_.get_world();
-    if (!before.value) return error_verdict(before.error);
-    if (!(comparable(*before.value, c.world) == comparable(c.world, c.world)))
-      return error_verdict("the target did not load the World faithfully: GET world after PUT differs from it");
+    return std::nullopt;
+  }
 
-    model::World world = c.world;  // the model's view, call after call
-    model::NonceLedger nonces;
-    // The requests that set the scene: sent, not judged; the model follows
-    // the nonces they use and the World they leave.
+  std::optional<Verdict> load(const model::World& world) {
+    if (auto put = fixture_.put_world(world); !put) return error_verdict(put.error());
+    auto before = fixture_.get_world();
+    if (!before) return error_verdict(before.error());
+    if (!(comparable(*before, world) == comparable(world, world)))
+      return error_verdict("the target did not load the World faithfully: GET world after PUT differs from it");
+    return std::nullopt;
+  }
+
+  // The requests that set the scene: sent, not judged; the model follows the
+  // nonces they use and the World they leave.
+  std::optional<Verdict> send_before(const Case& c, CaseResult& r, model::World& world, model::NonceLedger& nonces) {
     for (const auto& spec : c.before) {
       const std::int64_t now = unix_now();
       const auto request = client::with_transport_headers(
@@ -132,15 +162,17 @@ class CaseRunner {
         return error_verdict(fmt::format("the target {} (on a preparing request)", client::describe(x.error)));
       if (e.reference.nonce_used) nonces.record(*e.reference.nonce_used, x.status / 100 == 2);
       auto now_world = fixture_.get_world();
-      if (!now_world.value) return error_verdict(now_world.error);
-      world = *now_world.value;
+      if (!now_world) return error_verdict(now_world.error());
+      world = *now_world;
     }
-    std::optional<std::pair<int, std::string>> first_answer;
-    bool same_expectation = true;
+    return std::nullopt;
+  }
+
+  // The judged request, `repeat` times with the same bytes; a verdict when
+  // the target did not answer.
+  std::optional<Verdict> send_judged(const Case& c, CaseResult& r, model::World& world, model::NonceLedger& nonces,
+                                     Sent& sent) {
     std::string first_reference;
-    Observation observed;
-    std::optional<model::Expectation> expectation;
-    model::World world_before_last = world;
     const std::string nonce = fresh_nonce();
     const RequestSpec spec = with_credentials(c.request);
     for (int i = 0; i < c.repeat; ++i) {
@@ -148,71 +180,78 @@ class CaseRunner {
       const auto request =
           client::with_transport_headers(build_request(spec, now, nonce, o_.target.host_header()), o_.target);
       const model::Context ctx{now, o_.clock_tolerance, &nonces, o_.signature == SignatureScheme::v3};
-      expectation = model::expect(world, request, o_.profile, ctx);
-      const std::string reference = model::to_json(*expectation);
+      sent.expectation = model::expect(world, request, o_.profile, ctx);
+      const std::string reference = model::to_json(*sent.expectation);
       if (i == 0) first_reference = reference;
-      same_expectation = same_expectation && reference == first_reference;
+      sent.same_expectation = sent.same_expectation && reference == first_reference;
       r.requests.push_back(wire::to_http_bytes(request));
       r.curl = wire::to_curl(request, o_.target.origin());
       const client::Exchange x = api_.send(request, deadline_);
-      if (x.error == client::TransportError::reset && expectation->malformed_http) {
-        // Closing on bytes that are not HTTP is a proper answer: check only that nothing moved.
-        auto after = fixture_.get_world();
-        if (!after.value) return error_verdict(after.error);
-        r.world_after = model::to_json(*after.value);
-        r.expectation = model::to_json(*expectation);
-        Verdict v;
-        if (!(comparable(*after.value, world) == comparable(world, world))) {
-          v.kind = VerdictKind::fail;
-          v.clauses = {std::string(model::clause::kRejectedUnchanged)};
-          v.findings.push_back({VerdictKind::fail, v.clauses.front(), "the World unchanged", "another World"});
-          v.summary = "the target closed the connection on bytes that are not HTTP, but changed the World";
-        } else {
-          v.clauses = {std::string(model::clause::kNoServerError)};
-          v.summary = "closed the connection on bytes that are not HTTP, as allowed";
-        }
-        return v;
-      }
+      if (x.error == client::TransportError::reset && sent.expectation->malformed_http)
+        return closed_on_malformed(r, world, *sent.expectation);
       if (x.error != client::TransportError::none) {
-        r.expectation = model::to_json(*expectation);
+        r.expectation = model::to_json(*sent.expectation);
         return unanswered_verdict(x, api_, deadline_);
       }
-      observed = {x.status, x.headers, x.body, std::nullopt};
+      sent.observed = {x.status, x.headers, x.body, std::nullopt};
       r.status = x.status;
       r.response_headers = headers_text(x.headers);
       r.response_body = x.body.substr(0, 64 * 1024);
-      if (expectation->reference.nonce_used) nonces.record(*expectation->reference.nonce_used, x.status / 100 == 2);
-      const std::string code = wire::parse_body(x.body).field("Code").value_or("");
-      if (!first_answer) first_answer.emplace(x.status, code);
-      world_before_last = world;
+      if (sent.expectation->reference.nonce_used)
+        nonces.record(*sent.expectation->reference.nonce_used, x.status / 100 == 2);
+      if (!sent.first_answer) sent.first_answer.emplace(x.status, wire::parse_body(x.body).field("Code").value_or(""));
+      sent.world_before_last = world;
       // The model's World for the next send: what the target should now hold.
       if (i + 1 < c.repeat) {
         auto now_world = fixture_.get_world();
-        if (!now_world.value) return error_verdict(now_world.error);
-        world = *now_world.value;
+        if (!now_world) return error_verdict(now_world.error());
+        world = *now_world;
       }
     }
-    if (c.complete_activities)
-      if (auto e = fixture_.complete_activities(); !e.empty()) return error_verdict(e);
+    return std::nullopt;
+  }
+
+  // Closing on bytes that are not HTTP is a proper answer: check only that nothing moved.
+  Verdict closed_on_malformed(CaseResult& r, const model::World& world, const model::Expectation& expectation) {
     auto after = fixture_.get_world();
-    if (!after.value) return error_verdict(after.error);
-    r.world_after = model::to_json(*after.value);
-    observed.world_after = std::move(after.value);
-    r.expectation = model::to_json(*expectation);
-    Verdict v = check({*expectation, world_before_last, c.complete_activities}, observed);
-    // robust.deterministic: the same bytes against the same World get the same answer.
-    if (c.repeat > 1 && same_expectation) {
-      const std::string code = wire::parse_body(observed.body).field("Code").value_or("");
-      if (first_answer && (first_answer->first != observed.status || first_answer->second != code)) {
-        v.findings.push_back({VerdictKind::fail, std::string(model::clause::kDeterministic),
-                              fmt::format("{} {} again", first_answer->first, first_answer->second),
-                              fmt::format("{} {}", observed.status, code)});
-        v.kind = VerdictKind::fail;
-        v.clauses.push_back(std::string(model::clause::kDeterministic));
-        v.summary = "the same request got another answer the second time";
-      }
+    if (!after) return error_verdict(after.error());
+    r.world_after = model::to_json(*after);
+    r.expectation = model::to_json(expectation);
+    Verdict v;
+    if (!(comparable(*after, world) == comparable(world, world))) {
+      v.kind = VerdictKind::fail;
+      v.clauses = {std::string(model::clause::kRejectedUnchanged)};
+      v.findings.push_back({VerdictKind::fail, v.clauses.front(), "the World unchanged", "another World"});
+      v.summary = "the target closed the connection on bytes that are not HTTP, but changed the World";
+    } else {
+      v.clauses = {std::string(model::clause::kNoServerError)};
+      v.summary = "closed the connection on bytes that are not HTTP, as allowed";
     }
     return v;
+  }
+
+  std::optional<Verdict> read_world_after(const Case& c, CaseResult& r, Observation& observed) {
+    if (c.complete_activities)
+      if (auto done = fixture_.complete_activities(); !done) return error_verdict(done.error());
+    auto after = fixture_.get_world();
+    if (!after) return error_verdict(after.error());
+    r.world_after = model::to_json(*after);
+    observed.world_after = std::move(*after);
+    return std::nullopt;
+  }
+
+  // robust.deterministic: the same bytes against the same World get the same answer.
+  static void check_deterministic(const Case& c, const Sent& sent, Verdict& v) {
+    if (c.repeat <= 1 || !sent.same_expectation || !sent.first_answer) return;
+    const std::string code = wire::parse_body(sent.observed.body).field("Code").value_or("");
+    const auto& [first_status, first_code] = *sent.first_answer;
+    if (first_status == sent.observed.status && first_code == code) return;
+    v.findings.push_back({VerdictKind::fail, std::string(model::clause::kDeterministic),
+                          fmt::format("{} {} again", first_status, first_code),
+                          fmt::format("{} {}", sent.observed.status, code)});
+    v.kind = VerdictKind::fail;
+    v.clauses.push_back(std::string(model::clause::kDeterministic));
+    v.summary = "the same request got another answer the second time";
   }
 
   const RunOptions& o_;
@@ -248,10 +287,10 @@ struct CaseSession::Impl {
   Impl(const RunOptions& o, std::chrono::steady_clock::time_point deadline)
       : api(o.target, o.limits), fixture_client(o.fixture, o.limits), fixture(fixture_client) {
     auto c = fixture.capabilities();
-    if (!c.value) {
-      error = "the fixture protocol is not usable: " + c.error;
+    if (!c) {
+      error = "the fixture protocol is not usable: " + c.error();
     } else {
-      caps = std::move(*c.value);
+      caps = std::move(*c);
       runner.emplace(o, api, fixture, caps, deadline);
     }
   }
