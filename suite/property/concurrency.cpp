@@ -92,147 +92,206 @@ std::string transport_problem(const client::Exchange& x) {
   return fmt::format("{}{}", client::describe(x.error), x.error_detail.empty() ? "" : ": " + x.error_detail);
 }
 
+using Deadline = std::chrono::steady_clock::time_point;
+
+// Whether the target can run the phase: the fixture protocol answers and
+// offers `world`; Manual rounds also need `activities`.
+struct Readiness {
+  std::string error;  // empty: ready
+  bool lacks_world = false;
+  bool manual_rounds = false;
+};
+
+Readiness readiness(runner::FixtureDriver& fixture) {
+  const auto caps = fixture.capabilities();
+  if (!caps.value) return {"the fixture protocol is not usable: " + caps.error};
+  if (!caps.value->has("world"))
+    return {"the target does not list the fixture feature \"world\", which the concurrency phase needs", true};
+  return {"", false, caps.value->has("activities")};
+}
+
+// Loads the round's World with PUT and checks that GET gives it back; an
+// error, or "" when it is loaded.
+std::string load_world(runner::FixtureDriver& fixture, const model::World& world) {
+  if (std::string e = fixture.put_world(world); !e.empty()) return e;
+  const auto loaded = fixture.get_world();
+  if (!loaded.value) return loaded.error;
+  if (!(runner::comparable(*loaded.value, world) == runner::comparable(world, world)))
+    return "the target did not load the World faithfully: GET world after PUT differs from it";
+  return "";
+}
+
+// One client per connection, each connected (a request on its own
+// connection) before the barrier; an error when one cannot reach the target.
+std::string connect_clients(const ConcurrencyOptions& options, int round, Deadline deadline,
+                            std::vector<client::HttpClient>& clients) {
+  const auto connections = static_cast<std::size_t>(options.connections);
+  clients.reserve(connections);
+  for (std::size_t c = 0; c < connections; ++c) {
+    clients.emplace_back(options.run.target, options.run.limits);
+    wire::HttpRequest warm;
+    warm.target = options.run.target.base_path + "/_conformance/v1/capabilities";
+    const auto x = clients.back().send(client::with_transport_headers(std::move(warm), options.run.target), deadline);
+    if (x.error != client::TransportError::none)
+      return fmt::format("round {}: client {} could not reach the target: {}", round, c, transport_problem(x));
+  }
+  return "";
+}
+
+// Per client, its RemoveInstances call of the round, signed at `now` when
+// the run has credentials.
+std::vector<wire::HttpRequest> round_requests(const ConcurrencyOptions& options, const RoundPlan& plan, int round,
+                                              std::int64_t now) {
+  std::vector<wire::HttpRequest> requests;
+  for (std::size_t c = 0; c < plan.ids.size(); ++c) {
+    runner::RequestSpec spec;
+    spec.params = {{"Action", "RemoveInstances"}, {"Version", "2014-08-28"}, {"Format", "JSON"},
+                   {"ScalingGroupId", std::string(kGroup)}};
+    for (std::size_t i = 0; i < plan.ids[c].size(); ++i)
+      spec.params.emplace_back(fmt::format("InstanceId.{}", i + 1), plan.ids[c][i]);
+    if (options.run.credentials) {
+      spec.sign.emplace();
+      spec.sign->access_key_id = options.run.credentials->first;
+      spec.sign->access_key_secret = options.run.credentials->second;
+    }
+    const std::string nonce = fmt::format("conc-{:x}-{}-{}-{}", options.seed, round, c, now);
+    requests.push_back(client::with_transport_headers(
+        runner::build_request(runner::in_scheme(std::move(spec), options.run.signature), now, nonce,
+                              options.run.target.host_header()),
+        options.run.target));
+  }
+  return requests;
+}
+
+// Sends `op.request` and records when it was invoked and returned, and the
+// answer: an activity, an error code and message, or none (indeterminate).
+void send_and_record(client::HttpClient& client, Operation& op, Deadline deadline) {
+  op.invoked_ns = steady_ns();
+  const client::Exchange x = client.send(op.request, deadline);
+  op.returned_ns = steady_ns();
+  if (x.error != client::TransportError::none) {
+    op.indeterminate = true;
+    op.message = transport_problem(x);
+    return;
+  }
+  op.status = x.status;
+  const wire::ParsedBody body = wire::parse_body(x.body);
+  if (x.status >= 200 && x.status <= 299) {
+    if (auto id = body.field("ScalingActivityId"); id && !id->empty()) op.activity_id = std::move(*id);
+  } else {
+    op.code = body.field("Code").value_or("");
+    op.message = body.field("Message").value_or("");
+  }
+}
+
+// Every client sends its request at once (released together from a
+// barrier); the history of what each saw.
+std::vector<Operation> race(std::vector<client::HttpClient>& clients, const std::vector<wire::HttpRequest>& requests,
+                            Deadline deadline) {
+  std::vector<Operation> history(clients.size());
+  std::latch ready(static_cast<std::ptrdiff_t>(clients.size()));
+  std::vector<std::thread> threads;
+  threads.reserve(clients.size());
+  for (std::size_t c = 0; c < clients.size(); ++c) {
+    threads.emplace_back([&, c] {
+      Operation& op = history[c];
+      op.client = static_cast<int>(c);
+      op.request = requests[c];
+      ready.arrive_and_wait();
+      send_and_record(clients[c], op, deadline);
+    });
+  }
+  for (auto& t : threads) t.join();
+  return history;
+}
+
+// One run of the phase: the report it fills and the requests it counts.
+class Phase {
+ public:
+  explicit Phase(const ConcurrencyOptions& options)
+      : options_(options),
+        deadline_(start_ + options.run.run_timeout),
+        fixture_client_(options.run.fixture, options.run.limits),
+        fixture_(fixture_client_) {}
+
+  ConcurrencyReport run() {
+    if (options_.connections < 1) {
+      report_.error = fmt::format("the concurrency phase needs at least one connection, not {}", options_.connections);
+      return finish();
+    }
+    const Readiness ready = readiness(fixture_);
+    if (!ready.error.empty()) {
+      report_.error = ready.error;
+      report_.lacks_world = ready.lacks_world;
+      return finish();
+    }
+    for (int round = 0; round < options_.rounds; ++round) {
+      if (round % 2 == 1 && !ready.manual_rounds) continue;  // Manual completion needs `activities`
+      if (std::chrono::steady_clock::now() >= deadline_) {
+        report_.error = fmt::format("the run's time limit was reached after {} concurrency rounds", report_.rounds_run);
+        break;
+      }
+      if (std::string e = run_round(round); !e.empty()) {
+        report_.error = std::move(e);
+        break;
+      }
+    }
+    return finish();
+  }
+
+ private:
+  // Loads the round's World, races the clients, reads the World back and
+  // checks the history; an error when the round could not run.
+  std::string run_round(int round) {
+    RoundPlan plan = plan_round(options_.seed, round, options_.connections);
+    if (std::string e = load_world(fixture_, plan.world); !e.empty()) return fmt::format("round {}: {}", round, e);
+    std::vector<client::HttpClient> clients;
+    std::string connect_error = connect_clients(options_, round, deadline_, clients);
+    if (!connect_error.empty()) {
+      count_requests(clients);
+      return connect_error;
+    }
+    const std::int64_t now = unix_now();
+    std::vector<Operation> history = race(clients, round_requests(options_, plan, round, now), deadline_);
+    count_requests(clients);
+    auto after = fixture_.get_world();
+    if (!after.value) return fmt::format("round {}: {}", round, after.error);
+    const model::Context context{now, options_.run.clock_tolerance, nullptr,
+                                 options_.run.signature == runner::SignatureScheme::v3};
+    LinearizabilityResult result = check_linearizable(plan.world, history, *after.value, options_.run.profile, context);
+    ++report_.rounds_run;
+    for (const auto& op : history) report_.answered += op.indeterminate ? 0 : 1;
+    if (!result.linearizable)
+      report_.failures.push_back({round, std::move(plan.world), std::move(history), std::move(*after.value), std::move(result)});
+    if (options_.run.on_progress)
+      options_.run.on_progress({"property.concurrency", static_cast<std::uint64_t>(round + 1),
+                                static_cast<std::uint64_t>(options_.rounds), report_.failures.size(), requests_sent()});
+    return "";
+  }
+
+  void count_requests(const std::vector<client::HttpClient>& clients) {
+    for (const auto& c : clients) api_requests_ += c.requests_sent();
+  }
+
+  std::uint64_t requests_sent() const { return api_requests_ + fixture_client_.requests_sent(); }
+
+  ConcurrencyReport finish() {
+    report_.http_requests = requests_sent();
+    report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    return report_;
+  }
+
+  const ConcurrencyOptions& options_;
+  const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  const Deadline deadline_;
+  client::HttpClient fixture_client_;
+  runner::FixtureDriver fixture_;
+  std::uint64_t api_requests_ = 0;
+  ConcurrencyReport report_;
+};
+
 }  // namespace
 
-ConcurrencyReport check_concurrency(const ConcurrencyOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
-  const auto deadline = start + options.run.run_timeout;
-  ConcurrencyReport report;
-  client::HttpClient fixture_client(options.run.fixture, options.run.limits);
-  runner::FixtureDriver fixture(fixture_client);
-  std::uint64_t api_requests = 0;
-  auto finish = [&] {
-    report.http_requests = api_requests + fixture_client.requests_sent();
-    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return report;
-  };
-  if (options.connections < 1) {
-    report.error = fmt::format("the concurrency phase needs at least one connection, not {}", options.connections);
-    return finish();
-  }
-
-  const auto caps = fixture.capabilities();
-  if (!caps.value) {
-    report.error = "the fixture protocol is not usable: " + caps.error;
-    return finish();
-  }
-  if (!caps.value->has("world")) {
-    report.error = "the target does not list the fixture feature \"world\", which the concurrency phase needs";
-    report.lacks_world = true;
-    return finish();
-  }
-  const bool manual_rounds = caps.value->has("activities");
-  const std::size_t connections = static_cast<std::size_t>(options.connections);
-
-  for (int round = 0; round < options.rounds; ++round) {
-    if (round % 2 == 1 && !manual_rounds) continue;  // Manual completion needs `activities`
-    if (std::chrono::steady_clock::now() >= deadline) {
-      report.error = fmt::format("the run's time limit was reached after {} concurrency rounds", report.rounds_run);
-      break;
-    }
-    RoundPlan plan = plan_round(options.seed, round, options.connections);
-    if (auto e = fixture.put_world(plan.world); !e.empty()) {
-      report.error = fmt::format("round {}: {}", round, e);
-      break;
-    }
-    const auto loaded = fixture.get_world();
-    if (!loaded.value) {
-      report.error = fmt::format("round {}: {}", round, loaded.error);
-      break;
-    }
-    if (!(runner::comparable(*loaded.value, plan.world) == runner::comparable(plan.world, plan.world))) {
-      report.error = fmt::format("round {}: the target did not load the World faithfully: GET world after PUT differs from it", round);
-      break;
-    }
-
-    // The clients, each connected (a request on its own connection) before the barrier.
-    std::vector<client::HttpClient> clients;
-    clients.reserve(connections);
-    std::string connect_error;
-    for (std::size_t c = 0; c < connections && connect_error.empty(); ++c) {
-      clients.emplace_back(options.run.target, options.run.limits);
-      wire::HttpRequest warm;
-      warm.target = options.run.target.base_path + "/_conformance/v1/capabilities";
-      const auto x = clients.back().send(client::with_transport_headers(std::move(warm), options.run.target), deadline);
-      if (x.error != client::TransportError::none)
-        connect_error = fmt::format("round {}: client {} could not reach the target: {}", round, c, transport_problem(x));
-    }
-    if (!connect_error.empty()) {
-      for (const auto& c : clients) api_requests += c.requests_sent();
-      report.error = std::move(connect_error);
-      break;
-    }
-
-    const std::int64_t now = unix_now();
-    std::vector<wire::HttpRequest> requests;
-    for (std::size_t c = 0; c < connections; ++c) {
-      runner::RequestSpec spec;
-      spec.params = {{"Action", "RemoveInstances"}, {"Version", "2014-08-28"}, {"Format", "JSON"},
-                     {"ScalingGroupId", std::string(kGroup)}};
-      for (std::size_t i = 0; i < plan.ids[c].size(); ++i)
-        spec.params.emplace_back(fmt::format("InstanceId.{}", i + 1), plan.ids[c][i]);
-      if (options.run.credentials) {
-        spec.sign.emplace();
-        spec.sign->access_key_id = options.run.credentials->first;
-        spec.sign->access_key_secret = options.run.credentials->second;
-      }
-      const std::string nonce = fmt::format("conc-{:x}-{}-{}-{}", options.seed, round, c, now);
-      requests.push_back(client::with_transport_headers(
-          runner::build_request(runner::in_scheme(std::move(spec), options.run.signature), now, nonce,
-                                options.run.target.host_header()),
-          options.run.target));
-    }
-
-    std::vector<Operation> history(connections);
-    {
-      std::latch ready(static_cast<std::ptrdiff_t>(connections));
-      std::vector<std::thread> threads;
-      threads.reserve(connections);
-      for (std::size_t c = 0; c < connections; ++c) {
-        threads.emplace_back([&, c] {
-          Operation& op = history[c];
-          op.client = static_cast<int>(c);
-          op.request = requests[c];
-          ready.arrive_and_wait();
-          op.invoked_ns = steady_ns();
-          const client::Exchange x = clients[c].send(requests[c], deadline);
-          op.returned_ns = steady_ns();
-          if (x.error != client::TransportError::none) {
-            op.indeterminate = true;
-            op.message = transport_problem(x);
-            return;
-          }
-          op.status = x.status;
-          const wire::ParsedBody body = wire::parse_body(x.body);
-          if (x.status >= 200 && x.status <= 299) {
-            if (auto id = body.field("ScalingActivityId"); id && !id->empty()) op.activity_id = std::move(*id);
-          } else {
-            op.code = body.field("Code").value_or("");
-            op.message = body.field("Message").value_or("");
-          }
-        });
-      }
-      for (auto& t : threads) t.join();
-    }
-    for (const auto& c : clients) api_requests += c.requests_sent();
-
-    auto after = fixture.get_world();
-    if (!after.value) {
-      report.error = fmt::format("round {}: {}", round, after.error);
-      break;
-    }
-    const model::Context context{now, options.run.clock_tolerance, nullptr, options.run.signature == runner::SignatureScheme::v3};
-    LinearizabilityResult result = check_linearizable(plan.world, history, *after.value, options.run.profile, context);
-    ++report.rounds_run;
-    for (const auto& op : history) report.answered += op.indeterminate ? 0 : 1;
-    if (!result.linearizable)
-      report.failures.push_back({round, std::move(plan.world), std::move(history), std::move(*after.value), std::move(result)});
-    if (options.run.on_progress)
-      options.run.on_progress({"property.concurrency", static_cast<std::uint64_t>(round + 1),
-                               static_cast<std::uint64_t>(options.rounds), report.failures.size(),
-                               api_requests + fixture_client.requests_sent()});
-  }
-  return finish();
-}
+ConcurrencyReport check_concurrency(const ConcurrencyOptions& options) { return Phase(options).run(); }
 
 }  // namespace essconf::property

@@ -44,6 +44,33 @@ runner::PropertyFailure describe_failure(const runner::CaseResult& r, const rc::
   return f;
 }
 
+// Whether the session can run the property; when not, `out` says why.
+bool ready(const runner::CaseSession& session, PropertyResult& out) {
+  if (!session.setup_error().empty()) {
+    out.verdict = runner::VerdictKind::error;
+    out.summary = session.setup_error();
+    return false;
+  }
+  const auto& features = session.features();
+  if (std::find(features.begin(), features.end(), "world") == features.end()) {
+    out.verdict = runner::VerdictKind::not_applicable;
+    out.summary = "the target lacks the world feature";
+    return false;
+  }
+  return true;
+}
+
+// The summary of a finished run: how many cases passed, or its failures.
+std::string summary_of(const PropertyResult& out) {
+  if (out.verdict == runner::VerdictKind::pass)
+    return fmt::format("{} generated cases, every answer allowed by the model", out.runs);
+  if (out.failures.size() == 1) return out.failures.front().summary;
+  if (!out.failures.empty())
+    return fmt::format("{} distinct failures in {} generated cases; the first: {}", out.failures.size(),
+                       out.runs + static_cast<int>(out.failures.size()), out.failures.front().summary);
+  return out.summary;
+}
+
 }  // namespace
 
 PropertyResult check_differential(const PropertyOptions& o) {
@@ -54,17 +81,7 @@ PropertyResult check_differential(const PropertyOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   const auto deadline = start + o.run.run_timeout;
   runner::CaseSession session(o.run, deadline);
-  if (!session.setup_error().empty()) {
-    out.verdict = runner::VerdictKind::error;
-    out.summary = session.setup_error();
-    return out;
-  }
-  const auto& features = session.features();
-  if (std::find(features.begin(), features.end(), "world") == features.end()) {
-    out.verdict = runner::VerdictKind::not_applicable;
-    out.summary = "the target lacks the world feature";
-    return out;
-  }
+  if (!ready(session, out)) return out;
   FailureLedger ledger;
   std::optional<runner::CaseResult> last_failure;  // shrinking ends on the minimal one
   std::uint64_t counter = 0;
@@ -100,13 +117,7 @@ PropertyResult check_differential(const PropertyOptions& o) {
     last_failure.reset();
     return true;
   });
-  if (out.verdict == runner::VerdictKind::pass)
-    out.summary = fmt::format("{} generated cases, every answer allowed by the model", out.runs);
-  else if (out.failures.size() == 1)
-    out.summary = out.failures.front().summary;
-  else if (!out.failures.empty())
-    out.summary = fmt::format("{} distinct failures in {} generated cases; the first: {}", out.failures.size(),
-                              out.runs + static_cast<int>(out.failures.size()), out.failures.front().summary);
+  out.summary = summary_of(out);
   out.http_requests = session.http_requests();
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;

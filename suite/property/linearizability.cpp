@@ -312,30 +312,34 @@ class Search {
     return false;
   }
 
+  // Every answer is explained by some order, but none ends in the World the
+  // target shows (*complete_world_ is the one the orders end in).
+  std::string explain_final_world(const std::string& calls, std::string& clause) const {
+    if (h_.empty()) {
+      return "no call was made, yet the World the target shows is not the one loaded: " +
+             describe_world_diff(*complete_world_, target_);
+    }
+    // Members gone that the explained World still has, named by a refused
+    // call: a refusal that changed the World (atomic.rejected-unchanged).
+    for (const auto& g : complete_world_->groups) {
+      const model::ScalingGroup* shown = target_.group(g.id);
+      for (const auto& member : g.members)
+        if (shown && !shown->member(member.id) && refused_call_named(member.id)) clause = std::string(model::clause::kRejectedUnchanged);
+    }
+    return fmt::format(
+        "every answer of the {} is explained by some order{}, but no such order ends in the World the target "
+        "shows afterwards: {}",
+        calls, complete_order_.empty() ? "" : " (e.g. " + describe_order(complete_order_) + ")",
+        describe_world_diff(*complete_world_, target_));
+  }
+
   std::string explain(std::string& clause) const {
     clause = std::string(model::clause::kConcurrentMinSize);
     const std::size_t n = h_.size();
     const std::size_t unanswered = n - determinate_;
     const std::string calls = fmt::format("{} call{}{}", n, n == 1 ? "" : "s",
                                           unanswered ? fmt::format(" ({} without an answer)", unanswered) : "");
-    if (complete_world_ && n == 0) {
-      return "no call was made, yet the World the target shows is not the one loaded: " +
-             describe_world_diff(*complete_world_, target_);
-    }
-    if (complete_world_) {
-      // Members gone that the explained World still has, named by a refused
-      // call: a refusal that changed the World (atomic.rejected-unchanged).
-      for (const auto& g : complete_world_->groups) {
-        const model::ScalingGroup* shown = target_.group(g.id);
-        for (const auto& member : g.members)
-          if (shown && !shown->member(member.id) && refused_call_named(member.id)) clause = std::string(model::clause::kRejectedUnchanged);
-      }
-      return fmt::format(
-          "every answer of the {} is explained by some order{}, but no such order ends in the World the target "
-          "shows afterwards: {}",
-          calls, complete_order_.empty() ? "" : " (e.g. " + describe_order(complete_order_) + ")",
-          describe_world_diff(*complete_world_, target_));
-    }
+    if (complete_world_) return explain_final_world(calls, clause);
     std::string out = fmt::format("no order of the {} explains the answers: at most {} of the {} answered can be placed",
                                   calls, best_depth_, determinate_);
     if (!best_order_.empty()) out += fmt::format(" (e.g. {})", describe_order(best_order_));

@@ -345,6 +345,7 @@ std::string malform_with(RequestSpec& spec, const model::World& w, const Call& b
 
 std::string malform(RequestSpec& spec, const model::World& w, const Call& base) {
   std::vector<std::pair<int, const MalformMutation*>> options;
+  options.reserve(kMutations.size());
   for (const auto& m : kMutations) options.emplace_back(m.weight, &m);
   return malform_with(spec, w, base, *weighted(options));
 }

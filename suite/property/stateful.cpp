@@ -257,6 +257,25 @@ struct ChangeGroup : Command {
   std::optional<std::int64_t> min_size;
 };
 
+// The failure of a minimal failing sequence (`bad`), after `runs` passing
+// ones: the failing step, the sequence, how to replay it.
+runner::PropertyFailure sequence_failure(const Target& target, const rc::detail::FailureResult& bad,
+                                         const PropertyOptions& o, int runs) {
+  runner::PropertyFailure f;
+  f.kind = target.last_failure_kind;
+  f.clauses = target.last_failure_clauses;
+  f.summary = fmt::format("after {} passing sequences, a sequence fails (shrunk to a minimal one): {}", runs,
+                          target.last_failure.substr(0, target.last_failure.find('\n')));
+  std::ostringstream d;
+  d << "Minimal sequence:\n";
+  for (const auto& [name, value] : bad.counterExample) d << value << "\n";
+  d << "\nThe failing step:\n" << target.last_failure << "\n";
+  d << fmt::format("\nReplay: essconf run --target URL --skip-catalog --seed {} --property-runs {}\n", o.run.seed,
+                   o.differential_runs);
+  f.detail = d.str();
+  return f;
+}
+
 }  // namespace
 
 PropertyResult check_stateful(const PropertyOptions& o) {
@@ -299,19 +318,7 @@ PropertyResult check_stateful(const PropertyOptions& o) {
       out.failures.push_back({{}, runner::VerdictKind::error, "the property failed: " + bad.description, ""});
       return false;
     }
-    runner::PropertyFailure f;
-    f.kind = target.last_failure_kind;
-    f.clauses = target.last_failure_clauses;
-    f.summary = fmt::format("after {} passing sequences, a sequence fails (shrunk to a minimal one): {}", out.runs,
-                            target.last_failure.substr(0, target.last_failure.find('\n')));
-    std::ostringstream d;
-    d << "Minimal sequence:\n";
-    for (const auto& [name, value] : bad.counterExample) d << value << "\n";
-    d << "\nThe failing step:\n" << target.last_failure << "\n";
-    d << fmt::format("\nReplay: essconf run --target URL --skip-catalog --seed {} --property-runs {}\n", o.run.seed,
-                     o.differential_runs);
-    f.detail = d.str();
-    out.failures.push_back(std::move(f));
+    out.failures.push_back(sequence_failure(target, bad, o, out.runs));
     target.ledger.set_aside(target.last_failure_signatures);
     target.failed_once = false;
     // A harness error ends the property: going on would only meet it again.
