@@ -18,11 +18,8 @@ bool is_selftest_file(const std::string& file) {
   return std::filesystem::path(file).filename() == "selftest.json";
 }
 
-// A problem with no JSON path: its message names the file.
 // (essconf::Problem: report::Problem is a failure listing of the matrix.)
-essconf::Problem in_file(const std::string& file, const std::string& message) {
-  return essconf::Problem{"", file + ": " + message};
-}
+essconf::Problem unreadable(const std::string& file) { return essconf::Problem("", "cannot read the file", file); }
 
 // The one selftest.json among the inputs, if any.
 Result<std::optional<SelftestSummary>> read_selftest(const std::vector<std::string>& inputs) {
@@ -34,19 +31,16 @@ Result<std::optional<SelftestSummary>> read_selftest(const std::vector<std::stri
   if (files.size() > 1)
     return essconf::Problem{"", fmt::format("more than one selftest.json ({} and {}): give one", files[0], files[1])};
   const auto text = runner::read_file(files[0]);
-  if (!text) return in_file(files[0], "cannot read the file");
-  std::string error;
-  auto s = parse_selftest(*text, error);
-  if (!s) return in_file(files[0], error);
-  return s;
+  if (!text) return unreadable(files[0]);
+  auto s = parse_selftest(*text).in(files[0]);
+  if (!s) return s.problem();
+  return std::optional<SelftestSummary>(std::move(*s));
 }
 
 Result<runner::RunResult> read_results(const std::string& file) {
   const auto text = runner::read_file(file);
-  if (!text) return in_file(file, "cannot read the file");
-  auto r = runner::parse_results(*text);
-  if (!r) return in_file(file, r.error());
-  return r;
+  if (!text) return unreadable(file);
+  return runner::parse_results(*text).in(file);
 }
 
 // Appends the results files of one input to `results` (and their names to
@@ -55,7 +49,7 @@ Status read_input(const std::string& input, bool with_selftest, std::vector<runn
                   std::vector<std::string>& names) {
   const auto files = expand_input(input, "results.json");
   if (files.empty() && !(with_selftest && !expand_input(input, "selftest.json").empty()))
-    return in_file(input, "a folder without results.json or selftest.json (nor any in its subfolders)");
+    return essconf::Problem("", "a folder without results.json or selftest.json (nor any in its subfolders)", input);
   std::vector<std::pair<runner::RunResult, std::string>> read;
   for (const auto& file : files) {
     auto r = read_results(file);

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "reference/json/result.hpp"
+
 namespace essconf::report {
 
 struct SelftestMiss {
@@ -28,7 +30,7 @@ struct SelftestSummary {
   std::vector<SelftestMiss> misses;  // the runs that were not as required
 };
 
-// The summary of a selftest.json, or nullopt with `error` set.
-std::optional<SelftestSummary> parse_selftest(std::string_view json, std::string& error);
+// The summary of a selftest.json, or the first problem with its JSON path.
+Result<SelftestSummary> parse_selftest(std::string_view json);
 
 }  // namespace essconf::report

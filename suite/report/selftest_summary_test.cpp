@@ -16,9 +16,8 @@ constexpr const char* kSelftest = R"({"format":"essconf-selftest/1","seed":7,"pr
    "as_required":true}]})";
 
 TEST(SelftestSummary, CountsAndKeepsOnlyTheRunsNotAsRequired) {
-  std::string error;
-  const auto s = parse_selftest(kSelftest, error);
-  ASSERT_TRUE(s) << error;
+  const auto s = parse_selftest(kSelftest);
+  ASSERT_TRUE(s) << s.error();
   EXPECT_EQ(s->faults, 2);
   EXPECT_EQ(s->faults_caught, 1);
   EXPECT_EQ(s->readings_passed, 1);
@@ -29,23 +28,21 @@ TEST(SelftestSummary, CountsAndKeepsOnlyTheRunsNotAsRequired) {
 }
 
 TEST(SelftestSummary, NamesWhatIsWrong) {
-  std::string error;
-  EXPECT_FALSE(parse_selftest("{", error));
-  EXPECT_NE(error.find("not JSON"), std::string::npos);
-  EXPECT_FALSE(parse_selftest(R"({"format":"essconf-results/1"})", error));
-  EXPECT_EQ(error, "$.format: \"essconf-results/1\" is not essconf-selftest/1");
-  EXPECT_FALSE(parse_selftest(R"({"format":"essconf-selftest/1","faults":"x"})", error));
-  EXPECT_EQ(error, "$.faults: has the wrong type");
-  EXPECT_FALSE(parse_selftest(R"({"format":"essconf-selftest/1","faults":1,"faults_caught_under_their_clause":1,
-    "readings":0,"readings_passed":0,"seed":1,"property_runs":0,"runs":[{"kind":"fault"}]})", error));
-  EXPECT_EQ(error, "$.runs[0].name: is missing");
+  EXPECT_EQ(parse_selftest("{").error().rfind("$: not valid JSON: ", 0), 0u);
+  EXPECT_EQ(parse_selftest(R"({"format":"essconf-results/1"})").error(),
+            "$.format: \"essconf-results/1\" is not essconf-selftest/1");
+  EXPECT_EQ(parse_selftest(R"({"format":"essconf-selftest/1","faults":"x"})").error(),
+            "$.faults: expected a number in range");
+  EXPECT_EQ(parse_selftest(R"({"format":"essconf-selftest/1","faults":1,"faults_caught_under_their_clause":1,
+    "readings":0,"readings_passed":0,"seed":1,"property_runs":0,"runs":[{"kind":"fault"}]})").error(),
+            "$.runs[0].name: required field is missing");
 }
 
 TEST(SelftestSummary, ReportsShowItBesideTheTargets) {
-  std::string error;
+  const auto s = parse_selftest(kSelftest);
+  ASSERT_TRUE(s) << s.error();
   Matrix m;
-  m.selftest = parse_selftest(kSelftest, error);
-  ASSERT_TRUE(m.selftest) << error;
+  m.selftest = *s;
   const std::string md = markdown_report(m);
   EXPECT_NE(md.find("faults caught under their own clause **1 of 2**; readings passed **1 of 1**"), std::string::npos) << md;
   EXPECT_NE(md.find("- fault `nonce-reuse` (`rpc.nonce`): exit 0, failing nothing"), std::string::npos) << md;
