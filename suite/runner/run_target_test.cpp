@@ -12,9 +12,9 @@
 namespace essconf::runner {
 namespace {
 
-// The catalog's cases (tests run in the source folder) whose id starts with `prefix`.
+// The catalog's cases whose id starts with `prefix`.
 std::vector<Case> cases_starting(const std::string& prefix) {
-  auto loaded = load_cases("fixtures/cases");
+  auto loaded = load_cases(ESSCONF_CASES_DIR);
   EXPECT_TRUE(loaded.problems.empty());
   std::vector<Case> out;
   for (auto& c : loaded.cases)
