@@ -104,19 +104,19 @@ struct Readiness {
 
 Readiness readiness(runner::FixtureDriver& fixture) {
   const auto caps = fixture.capabilities();
-  if (!caps.value) return {"the fixture protocol is not usable: " + caps.error};
-  if (!caps.value->has("world"))
+  if (!caps) return {"the fixture protocol is not usable: " + caps.error()};
+  if (!caps->has("world"))
     return {"the target does not list the fixture feature \"world\", which the concurrency phase needs", true};
-  return {"", false, caps.value->has("activities")};
+  return {"", false, caps->has("activities")};
 }
 
 // Loads the round's World with PUT and checks that GET gives it back; an
 // error, or "" when it is loaded.
 std::string load_world(runner::FixtureDriver& fixture, const model::World& world) {
-  if (std::string e = fixture.put_world(world); !e.empty()) return e;
+  if (auto put = fixture.put_world(world); !put) return put.error();
   const auto loaded = fixture.get_world();
-  if (!loaded.value) return loaded.error;
-  if (!(runner::comparable(*loaded.value, world) == runner::comparable(world, world)))
+  if (!loaded) return loaded.error();
+  if (!(runner::comparable(*loaded, world) == runner::comparable(world, world)))
     return "the target did not load the World faithfully: GET world after PUT differs from it";
   return "";
 }
@@ -255,14 +255,14 @@ class Phase {
     std::vector<Operation> history = race(clients, round_requests(options_, plan, round, now), deadline_);
     count_requests(clients);
     auto after = fixture_.get_world();
-    if (!after.value) return fmt::format("round {}: {}", round, after.error);
+    if (!after) return fmt::format("round {}: {}", round, after.error());
     const model::Context context{now, options_.run.clock_tolerance, nullptr,
                                  options_.run.signature == runner::SignatureScheme::v3};
-    LinearizabilityResult result = check_linearizable(plan.world, history, *after.value, options_.run.profile, context);
+    LinearizabilityResult result = check_linearizable(plan.world, history, *after, options_.run.profile, context);
     ++report_.rounds_run;
     for (const auto& op : history) report_.answered += op.indeterminate ? 0 : 1;
     if (!result.linearizable)
-      report_.failures.push_back({round, std::move(plan.world), std::move(history), std::move(*after.value), std::move(result)});
+      report_.failures.push_back({round, std::move(plan.world), std::move(history), std::move(*after), std::move(result)});
     if (options_.run.on_progress)
       options_.run.on_progress({"property.concurrency", static_cast<std::uint64_t>(round + 1),
                                 static_cast<std::uint64_t>(options_.rounds), report_.failures.size(), requests_sent()});

@@ -62,11 +62,11 @@ struct Target {
 
   model::World read() {
     auto w = fixture.get_world();
-    if (!w.value) fail(w.error);
-    return *w.value;
+    if (!w) fail(w.error());
+    return *w;
   }
   void load(const model::World& w) {
-    if (const std::string e = fixture.put_world(w); !e.empty()) fail(e);
+    if (const auto put = fixture.put_world(w); !put) fail(put.error());
     nonces.clear();  // PUT replaces all state, nonces included
     signed_successes.clear();
   }
@@ -116,8 +116,7 @@ void complete_all(Target& t) {
   const model::World before = t.read();
   model::World expected = before;
   model::complete_activities(expected);
-  const std::string e = t.fixture.complete_activities();
-  if (!e.empty()) t.fail(e);
+  if (const auto done = t.fixture.complete_activities(); !done) t.fail(done.error());
   if (!(runner::comparable(t.read(), before) == runner::comparable(expected, before)))
     t.fail("activities/complete: the World after is not the one completing every InProgress activity gives");
 }
@@ -285,11 +284,11 @@ PropertyResult check_stateful(const PropertyOptions& o) {
   out.seed = o.run.seed;
   const auto start = std::chrono::steady_clock::now();
   Target target(o.run, start + o.run.run_timeout);
-  if (auto caps = target.fixture.capabilities(); !caps.value) {
+  if (auto caps = target.fixture.capabilities(); !caps) {
     out.verdict = runner::VerdictKind::error;
-    out.summary = "the fixture protocol is not usable: " + caps.error;
+    out.summary = "the fixture protocol is not usable: " + caps.error();
     return out;
-  } else if (!caps.value->has("world") || !caps.value->has("activities")) {
+  } else if (!caps->has("world") || !caps->has("activities")) {
     out.verdict = runner::VerdictKind::not_applicable;
     out.summary = "the target lacks the world or activities feature";
     return out;
