@@ -54,8 +54,8 @@ class [[nodiscard]] Result {
 
   const Problem& problem() const { assert(!ok()); return std::get<1>(v_); }
   // The same result, its problem (if any) said to be in `file`.
-  Result in(std::string file) && {
-    if (!ok()) std::get<1>(v_).source = std::move(file);
+  Result in(const std::string& file) && {
+    if (!ok()) std::get<1>(v_).source = file;
     return std::move(*this);
   }
   // The problem as one line ("" when there is none).

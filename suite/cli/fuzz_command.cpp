@@ -114,21 +114,21 @@ int fuzz(const FuzzOptions& o) {
 
 int replay(const std::string& file, const std::string& target) {
   auto f = fuzzing::load_finding(file);
-  if (!f.value) {
-    std::cerr << "essconf replay: " << f.error << "\n";
+  if (!f) {
+    std::cerr << "essconf replay: " << f.error() << "\n";
     return 2;
   }
-  Target t = resolve_target(target.empty() ? f.value->target : target, "replay");
+  Target t = resolve_target(target.empty() ? f->target : target, "replay");
   if (!t.url) return 2;
   runner::RunOptions ro;
   ro.target = ro.fixture = *t.url;
-  ro.seed = f.value->seed;
+  ro.seed = f->seed;
   runner::CaseSession session(ro, std::chrono::steady_clock::now() + std::chrono::minutes(2));
   if (!session.setup_error().empty()) {
     std::cerr << "essconf replay: " << session.setup_error() << "\n";
     return 2;
   }
-  const runner::CaseResult r = session.run(f.value->case_);
+  const runner::CaseResult r = session.run(f->case_);
   const bool holds = r.verdict.kind == runner::VerdictKind::fail || r.verdict.kind == runner::VerdictKind::error;
   std::cout << fmt::format("{}: {} against {}: {} ({})\n", file, holds ? "still holds" : "no longer holds",
                            t.url->origin(), runner::name(r.verdict.kind), r.verdict.summary);

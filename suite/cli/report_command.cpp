@@ -26,8 +26,8 @@ int report(const ReportCliOptions& o) {
   for (const auto& r : report::render_reports(*inputs, o.files)) {
     if (r.file.empty()) {
       std::cout << r.text;
-    } else if (auto e = runner::write_file_atomically(r.file, r.text); !e.empty()) {
-      std::cerr << "essconf report: " << e << "\n";
+    } else if (auto written = runner::write_file_atomically(r.file, r.text); !written) {
+      std::cerr << "essconf report: " << written.error() << "\n";
       status = 2;
     }
   }

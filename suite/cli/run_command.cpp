@@ -209,8 +209,8 @@ void print_outcome(const RunCliOptions& o, const runner::RunOutcome& outcome) {
 int write_outputs(const RunCliOptions& o, const runner::RunResult& result, const std::string& label, bool several) {
   int status = 0;
   auto write = [&](const std::string& file, const std::string& content) {
-    if (auto e = runner::write_file_atomically(file, content); !e.empty()) {
-      std::cerr << "essconf run: " << e << "\n";
+    if (auto written = runner::write_file_atomically(file, content); !written) {
+      std::cerr << "essconf run: " << written.error() << "\n";
       status = 2;
     }
   };

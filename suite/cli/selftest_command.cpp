@@ -161,8 +161,8 @@ int run(const SelftestOptions& o) {
     if (wanted(o, r.name))
       all.push_back(one("reading", r.name, r.clause, selftest::reading_hooks(selftest::reading_set({r.reading})), o));
   const std::string file = o.out_dir + "/selftest.json";
-  if (auto e = runner::write_file_atomically(file, summary_json(all, o)); !e.empty()) {
-    std::cerr << "essconf selftest: " << e << "\n";
+  if (auto written = runner::write_file_atomically(file, summary_json(all, o)); !written) {
+    std::cerr << "essconf selftest: " << written.error() << "\n";
     return 2;
   }
   const auto count = [&](const char* kind, bool ok) {

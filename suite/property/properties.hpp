@@ -1,7 +1,7 @@
 // The property phase of essconf run: the differential property (generated
 // cases judged by the model through the catalog's own pipeline), the
 // stateful one (sequences of commands, shrunk to a minimal sequence), and the
-// concurrency check. Each ends as a PropertyResult the writers render.
+// concurrency check. Each ends as a PropertyResult suite/report renders.
 #pragma once
 
 #include <cstdint>

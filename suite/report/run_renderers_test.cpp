@@ -87,7 +87,7 @@ RunResult sample() {
 void compare_with_golden(const std::string& name, const std::string& actual) {
   const std::string path = std::string(ESSCONF_GOLDEN_DIR) + "/" + name;
   if (std::getenv("ESSCONF_UPDATE_GOLDEN") != nullptr) {
-    ASSERT_EQ(runner::write_file_atomically(path, actual), "");
+    ASSERT_TRUE(runner::write_file_atomically(path, actual));
     return;
   }
   std::ifstream in(path, std::ios::binary);

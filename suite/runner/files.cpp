@@ -14,23 +14,23 @@ std::optional<std::string> read_file(const std::string& path) {
   return ss.str();
 }
 
-std::string write_file_atomically(const std::string& path, const std::string& content) {
+Status write_file_atomically(const std::string& path, const std::string& content) {
   const std::filesystem::path target(path);
   std::error_code ec;
   if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return path + ": cannot write the file";
+    if (!out) return Problem("", "cannot write the file", path);
     out << content;
-    if (!out.flush()) return path + ": write failed";
+    if (!out.flush()) return Problem("", "write failed", path);
   }
   std::filesystem::rename(tmp, target, ec);
   if (ec) {
     std::filesystem::remove(tmp, ec);
-    return path + ": cannot write the file (" + ec.message() + ")";
+    return Problem("", "cannot write the file (" + ec.message() + ")", path);
   }
-  return "";
+  return Done{};
 }
 
 }  // namespace essconf::runner

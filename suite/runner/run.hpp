@@ -1,5 +1,5 @@
 // The conformance run: every selected case against one target, judged by the
-// model and the checker; the result stream the writers render (results JSON,
+// model and the checker; the result stream suite/report renders (results JSON,
 // JUnit, the terminal table).
 #pragma once
 
@@ -96,7 +96,7 @@ struct PropertyFailure {
   std::string detail;       // the minimal counterexample: case file(s), reproducer, replay line
 };
 
-// One property of the property phase (suite/property), as the writers render it.
+// One property of the property phase (suite/property), as suite/report renders it.
 struct PropertyResult {
   std::string name;         // "property.differential", "property.stateful", "property.concurrency"
   std::string clause;       // the clause it checks; when it failed, the first failure's
