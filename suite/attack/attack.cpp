@@ -60,6 +60,8 @@ constexpr auto kMalformedDeadline = 5000ms;  // a malformed request must be sett
 double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 double s(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
+using essconf::Problem;
+using essconf::Result;
 using raw::errno_text;
 using raw::Fd;
 using raw::poll_ms;
@@ -72,15 +74,12 @@ struct Endpoint {
 };
 
 // http://HOST[:PORT] (client::parse_url, without a base path), resolved.
-std::optional<Endpoint> parse_target(std::string_view text, std::string& error) {
-  const auto url = client::parse_url(text, error);
-  if (!url) return std::nullopt;
-  if (!url->base_path.empty()) {
-    error = "URL must be an origin (http://HOST:PORT), without a path";
-    return std::nullopt;
-  }
-  auto address = raw::resolve(url->host, url->port, error);
-  if (!address) return std::nullopt;
+Result<Endpoint> parse_target(std::string_view text) {
+  const auto url = client::parse_url(text);
+  if (!url) return url.problem();
+  if (!url->base_path.empty()) return Problem("", "URL must be an origin (http://HOST:PORT), without a path");
+  auto address = raw::resolve(url->host, url->port);
+  if (!address) return address.problem();
   return Endpoint{*address, url->host_header()};
 }
 
@@ -95,25 +94,22 @@ struct Response {
   std::string body;
 };
 
-// The status code of "HTTP/1.1 200 OK", or nullopt and `error`.
-std::optional<int> parse_status_line(std::string_view line, std::string& error) {
-  if (line.size() < 12 || line.substr(0, 5) != "HTTP/" || line[8] != ' ') {
-    error = "bad status line: " + std::string(line.substr(0, 80));
-    return std::nullopt;
-  }
+// The status code of "HTTP/1.1 200 OK".
+Result<int> parse_status_line(std::string_view line) {
+  if (line.size() < 12 || line.substr(0, 5) != "HTTP/" || line[8] != ' ')
+    return Problem("", "bad status line: " + std::string(line.substr(0, 80)));
   return std::atoi(std::string(line.substr(9, 3)).c_str());
 }
 
 // The body's length: Content-Length, or 0 where a response has no body.
-std::optional<std::size_t> body_length(int status, const raw::Head& head, std::string& error) {
+Result<std::size_t> body_length(int status, const raw::Head& head) {
   if (!head.has("Content-Length")) {
-    if (status < 200 || status == 204 || status == 304) return 0;
-    error = fmt::format("response {} without Content-Length", status);
-    return std::nullopt;
+    if (status < 200 || status == 204 || status == 304) return std::size_t{0};
+    return Problem("", fmt::format("response {} without Content-Length", status));
   }
   const auto length = raw::parse_length(head.field("Content-Length"));
-  if (!length) error = fmt::format("response {} with a bad Content-Length", status);
-  return length;
+  if (!length) return Problem("", fmt::format("response {} with a bad Content-Length", status));
+  return *length;
 }
 
 // One response at the front of buf: the bytes it takes, 0 while incomplete, or
@@ -132,10 +128,13 @@ std::size_t parse_response(std::string_view buf, Response& out, std::string& err
     }
     return 0;
   }
-  const auto head = raw::parse_head(buf.substr(0, end), error);
-  const auto status = head ? parse_status_line(head->start_line, error) : std::nullopt;
-  const auto length = status ? body_length(*status, *head, error) : std::nullopt;
-  if (!length) return std::string::npos;
+  const auto head = raw::parse_head(buf.substr(0, end));
+  const auto status = head ? parse_status_line(head->start_line) : Result<int>(head.problem());
+  const auto length = status ? body_length(*status, *head) : Result<std::size_t>(status.problem());
+  if (!length) {
+    error = length.error();
+    return std::string::npos;
+  }
   const std::size_t total = end + 4 + *length;
   if (buf.size() < total) return 0;
   out = Response{*status, std::string(buf.substr(end + 4, *length))};
@@ -1368,9 +1367,8 @@ int main(int argc, char** argv) {
   const Options options = parse_options(argc, argv);
   const Attack attack = find_attack(options.attack);
   g_good_deadline = options.good_deadline.value_or(default_good_deadline(options.attack));
-  std::string error;
-  const auto ep = parse_target(options.url, error);
-  if (!ep) usage(options.url + ": " + error);
+  const auto ep = parse_target(options.url);
+  if (!ep) usage(options.url + ": " + ep.error());
   const int pid = options.pid;
   if (pid > 0 && read_status(pid).rss_kib < 0) usage(fmt::format("--pid {}: no such process", pid));
   raise_descriptor_limit();

@@ -45,9 +45,8 @@ Target resolve_target(const std::string& target, const char* command) {
     t.embedded = std::make_unique<runner::EmbeddedServer>();
     text = t.embedded->url();
   }
-  std::string error;
-  t.url = client::parse_url(text, error);
-  if (!t.url) std::cerr << fmt::format("essconf {}: --target \"{}\": {}\n", command, text, error);
+  if (auto url = client::parse_url(text)) t.url = std::move(*url);
+  else std::cerr << fmt::format("essconf {}: --target \"{}\": {}\n", command, text, url.error());
   return t;
 }
 

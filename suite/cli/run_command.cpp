@@ -97,7 +97,7 @@ bool valid_label(const std::string& s) {
          s != "." && s != "..";
 }
 
-std::optional<TargetSpec> parse_target(const std::string& text, std::string& error) {
+Result<TargetSpec> parse_target(const std::string& text) {
   TargetSpec t;
   std::string rest = text;
   // A label precedes the first '=' when that '=' comes before any "://".
@@ -105,17 +105,14 @@ std::optional<TargetSpec> parse_target(const std::string& text, std::string& err
   if (eq != std::string::npos && eq < text.find("://")) {
     t.label = text.substr(0, eq);
     rest = text.substr(eq + 1);
-    if (!valid_label(t.label)) {
-      error = "a label is 1 to 64 letters, digits, '-', '_' or '.'";
-      return std::nullopt;
-    }
+    if (!valid_label(t.label)) return Problem("", "a label is 1 to 64 letters, digits, '-', '_' or '.'");
   }
   if (rest == "reference") {
     if (t.label.empty()) t.label = "reference";
     return t;
   }
-  auto url = client::parse_url(rest, error);
-  if (!url) return std::nullopt;
+  auto url = client::parse_url(rest);
+  if (!url) return url.problem();
   t.url = rest;
   if (t.label.empty()) {
     t.label = url->host + "-" + std::to_string(url->port);
@@ -240,10 +237,9 @@ int run_one_target(const RunCliOptions& o, runner::RunPlan plan, bool several, R
 std::optional<std::vector<TargetSpec>> parse_targets(const RunCliOptions& o) {
   std::vector<TargetSpec> targets;
   for (const auto& text : o.targets.empty() ? std::vector<std::string>{"reference"} : o.targets) {
-    std::string error;
-    auto t = parse_target(text, error);
+    auto t = parse_target(text);
     if (!t) {
-      std::cerr << fmt::format("essconf run: --target \"{}\": {}\n", text, error);
+      std::cerr << fmt::format("essconf run: --target \"{}\": {}\n", text, t.error());
       return std::nullopt;
     }
     for (const auto& other : targets)

@@ -116,32 +116,31 @@ class ReferenceServer {
 // --- parse_url, with_transport_headers, describe ------------------------------
 
 TEST(ParseUrl, AcceptsHostPortAndBasePath) {
-  std::string error;
-  auto u = parse_url("http://127.0.0.1:8080", error);
-  ASSERT_TRUE(u) << error;
+  auto u = parse_url("http://127.0.0.1:8080");
+  ASSERT_TRUE(u) << u.error();
   EXPECT_EQ(u->host, "127.0.0.1");
   EXPECT_EQ(u->port, 8080);
   EXPECT_EQ(u->base_path, "");
   EXPECT_EQ(u->origin(), "http://127.0.0.1:8080");
 
-  u = parse_url("http://localhost", error);
-  ASSERT_TRUE(u) << error;
+  u = parse_url("http://localhost");
+  ASSERT_TRUE(u) << u.error();
   EXPECT_EQ(u->host, "localhost");
   EXPECT_EQ(u->port, 80);
   EXPECT_EQ(u->origin(), "http://localhost:80");
 
-  u = parse_url("http://[::1]:9000/base/", error);
-  ASSERT_TRUE(u) << error;
+  u = parse_url("http://[::1]:9000/base/");
+  ASSERT_TRUE(u) << u.error();
   EXPECT_EQ(u->host, "::1");
   EXPECT_EQ(u->port, 9000);
   EXPECT_EQ(u->base_path, "/base");
   EXPECT_EQ(u->origin(), "http://[::1]:9000");
 
-  u = parse_url("HTTP://example.com/a/b", error);
-  ASSERT_TRUE(u) << error;
+  u = parse_url("HTTP://example.com/a/b");
+  ASSERT_TRUE(u) << u.error();
   EXPECT_EQ(u->base_path, "/a/b");
-  u = parse_url("http://h:65535/", error);
-  ASSERT_TRUE(u) << error;
+  u = parse_url("http://h:65535/");
+  ASSERT_TRUE(u) << u.error();
   EXPECT_EQ(u->port, 65535);
   EXPECT_EQ(u->base_path, "");
 }
@@ -168,9 +167,9 @@ TEST(ParseUrl, RejectsWhatItCannotServe) {
       {"http://h!/", "bad host"},
   };
   for (const auto& [text, message] : cases) {
-    std::string error;
-    EXPECT_FALSE(parse_url(text, error)) << text;
-    EXPECT_NE(error.find(message), std::string::npos) << text << " -> " << error;
+    const auto u = parse_url(text);
+    EXPECT_FALSE(u) << text;
+    EXPECT_NE(u.error().find(message), std::string::npos) << text << " -> " << u.error();
   }
 }
 
@@ -676,9 +675,8 @@ TEST(HostileTarget, FullAcceptQueueIsConnectFailedAtConnectTimeout) {
   // Listening with backlog 0 and never accepting: once the queue is full the
   // kernel drops further SYNs, so the connect hangs.
   RawServer s({}, {.accept = false, .backlog = 0});
-  std::string error;
-  const auto server = raw::resolve("127.0.0.1", s.port(), error);
-  ASSERT_TRUE(server) << error;
+  const auto server = raw::resolve("127.0.0.1", s.port());
+  ASSERT_TRUE(server) << server.error();
   std::vector<raw::Fd> fillers;
   for (int i = 0; i < 4; ++i) fillers.emplace_back(raw::start_connect(*server));
   std::this_thread::sleep_for(50ms);

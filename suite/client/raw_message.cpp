@@ -31,7 +31,7 @@ std::string_view Head::field(std::string_view name) const noexcept {
   return {};
 }
 
-std::optional<Head> parse_head(std::string_view head, std::string& error) {
+Result<Head> parse_head(std::string_view head) {
   Head out;
   const auto line_end = std::min(head.find("\r\n"), head.size());
   out.start_line = std::string(head.substr(0, line_end));
@@ -40,10 +40,7 @@ std::optional<Head> parse_head(std::string_view head, std::string& error) {
     const auto next = std::min(head.find("\r\n", at + 2), head.size());
     const std::string_view line = head.substr(at + 2, next - at - 2);
     const auto colon = line.find(':');
-    if (colon == std::string_view::npos) {
-      error = "bad header line: " + std::string(line.substr(0, 80));
-      return std::nullopt;
-    }
+    if (colon == std::string_view::npos) return Problem("", "bad header line: " + std::string(line.substr(0, 80)));
     out.fields.push_back({std::string(line.substr(0, colon)), std::string(trim(line.substr(colon + 1)))});
     at = next;
   }

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "reference/json/result.hpp"
+
 namespace essconf::raw {
 
 struct Field {
@@ -26,8 +28,8 @@ struct Head {
 };
 
 // The message's head: the bytes before its CRLF CRLF (that excluded). Each
-// field line needs a colon; otherwise nullopt and `error` quotes the line.
-std::optional<Head> parse_head(std::string_view head, std::string& error);
+// field line needs a colon; otherwise the problem quotes the line.
+Result<Head> parse_head(std::string_view head);
 
 // Content-Length's value as a number: nullopt when it is not 1 to 18 digits.
 std::optional<std::size_t> parse_length(std::string_view value) noexcept;

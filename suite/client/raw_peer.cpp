@@ -49,8 +49,7 @@ std::optional<Request> Peer::read_request(const RequestLimits& limits) {
   if (end > limits.max_header_bytes) return std::nullopt;
 
   Request request;
-  std::string error;
-  auto head = parse_head(std::string_view(buffer_).substr(0, end), error);
+  auto head = parse_head(std::string_view(buffer_).substr(0, end));
   if (!head || !split_request_line(head->start_line, request) || head->has("Transfer-Encoding")) return std::nullopt;
   std::size_t length = 0;
   if (head->has("Content-Length")) {

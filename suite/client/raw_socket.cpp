@@ -46,15 +46,13 @@ void set_no_delay(int fd) {
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
-std::optional<Endpoint> resolve(const std::string& host, std::uint16_t port, std::string& error) {
+Result<Endpoint> resolve(const std::string& host, std::uint16_t port) {
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* res = nullptr;
   const std::string service = std::to_string(port);
-  if (const int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &res); rc != 0 || !res) {
-    error = "cannot resolve " + host + ": " + ::gai_strerror(rc);
-    return std::nullopt;
-  }
+  if (const int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &res); rc != 0 || !res)
+    return Problem("", "cannot resolve " + host + ": " + ::gai_strerror(rc));
   Endpoint ep;
   std::memcpy(&ep.addr, res->ai_addr, res->ai_addrlen);
   ep.len = res->ai_addrlen;

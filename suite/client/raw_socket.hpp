@@ -12,6 +12,8 @@
 #include <string>
 #include <utility>
 
+#include "reference/json/result.hpp"
+
 namespace essconf::raw {
 
 using Clock = std::chrono::steady_clock;
@@ -53,8 +55,8 @@ struct Endpoint {
   int family = AF_INET;
 };
 
-// The first address getaddrinfo gives for host:port, or nullopt and `error`.
-std::optional<Endpoint> resolve(const std::string& host, std::uint16_t port, std::string& error);
+// The first address getaddrinfo gives for host:port.
+Result<Endpoint> resolve(const std::string& host, std::uint16_t port);
 
 // A non-blocking socket whose connect has been started: the fd, or -errno.
 int start_connect(const Endpoint& ep);

@@ -101,7 +101,7 @@ std::optional<Fault> parse_authority(std::string_view auth, Url& url) {
 std::string Url::origin() const { return "http://" + authority(*this, false); }
 std::string Url::host_header() const { return authority(*this, true); }
 
-std::optional<Url> parse_url(std::string_view text, std::string& error) {
+Result<Url> parse_url(std::string_view text) {
   Url url;
   std::string_view rest;
   auto fault = after_scheme(text, rest);
@@ -110,10 +110,7 @@ std::optional<Url> parse_url(std::string_view text, std::string& error) {
   if (!fault) fault = parse_authority(rest.substr(0, authority_end), url);
   if (!fault && path.find_first_of("?#") != std::string_view::npos)
     fault = Fault{"a query or fragment in the target URL is not supported (give a base path only)"};
-  if (fault) {
-    error = std::move(fault->message);
-    return std::nullopt;
-  }
+  if (fault) return Problem("", std::move(fault->message));
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
   url.base_path = std::string(path);
   return url;

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "reference/json/result.hpp"
+
 namespace essconf::client {
 
 // http://host[:port][/base-path]; https is not supported (a clear error).
@@ -19,8 +21,8 @@ struct Url {
   std::string host_header() const;  // "host[:port]", the port only when not 80
 };
 
-// Parses a target URL; on failure returns nullopt and sets `error` to a
-// sentence for a person ("https is not supported", "no host", "bad port").
-std::optional<Url> parse_url(std::string_view text, std::string& error);
+// Parses a target URL; a problem is a sentence for a person ("https is not
+// supported", "no host", "bad port").
+Result<Url> parse_url(std::string_view text);
 
 }  // namespace essconf::client

@@ -14,7 +14,7 @@ namespace {
 // Mutants of every catalog case stay cases: they serialize, load back, keep a
 // valid World and build a request the model can judge.
 TEST(Mutator, MutantsOfTheCatalogStayCases) {
-  const auto loaded = runner::load_cases("fixtures/cases");
+  const auto loaded = runner::load_cases(ESSCONF_CASES_DIR);
   ASSERT_FALSE(loaded.cases.empty());
   std::mt19937_64 rng(7);
   std::set<std::string> distinct;
@@ -36,7 +36,7 @@ TEST(Mutator, MutantsOfTheCatalogStayCases) {
 }
 
 TEST(Finding, RoundTripsForReplay) {
-  const auto loaded = runner::load_cases("fixtures/cases");
+  const auto loaded = runner::load_cases(ESSCONF_CASES_DIR);
   ASSERT_FALSE(loaded.cases.empty());
   Finding f;
   f.case_ = loaded.cases.front();
@@ -54,7 +54,7 @@ TEST(Finding, RoundTripsForReplay) {
   EXPECT_EQ(runner::case_to_json(back->case_), runner::case_to_json(f.case_));
   EXPECT_EQ(back->target, f.target);
   EXPECT_EQ(back->signature, f.signature);
-  EXPECT_NE(load_finding("fixtures/cases/behaviour/capacity.min-size.missed-by-one.json").error().find("not an essconf finding"),
+  EXPECT_NE(load_finding(ESSCONF_CASES_DIR "/behaviour/capacity.min-size.missed-by-one.json").error().find("not an essconf finding"),
             std::string::npos);
 }
 

@@ -198,8 +198,8 @@ namespace {
 
 TEST(HtmlReport, TheCommittedSampleIsWellFormed) {
   pugi::xml_document doc;
-  const auto parsed = doc.load_file("reports/sample/report.html", pugi::parse_default | pugi::parse_doctype);
-  ASSERT_TRUE(parsed) << "reports/sample/report.html: " << parsed.description() << " at " << parsed.offset;
+  const auto parsed = doc.load_file(ESSCONF_SAMPLE_REPORT_DIR "/report.html", pugi::parse_default | pugi::parse_doctype);
+  ASSERT_TRUE(parsed) << ESSCONF_SAMPLE_REPORT_DIR "/report.html: " << parsed.description() << " at " << parsed.offset;
   EXPECT_EQ(doc.select_nodes("//section[@id='matrix']//thead/tr/th").size(), 2u + 3u);  // clause, level, three targets
 }
 

@@ -14,7 +14,7 @@ namespace essconf::runner {
 namespace {
 
 const CaseFiles& catalog_cases() {
-  static const CaseFiles loaded = load_cases("fixtures/cases");
+  static const CaseFiles loaded = load_cases(ESSCONF_CASES_DIR);
   return loaded;
 }
 
@@ -79,11 +79,11 @@ TEST(CaseFile, RoundTripsThroughJson) {
 }
 
 TEST(CaseFile, ErrorsNameTheFileAndPath) {
-  const auto missing = load_case("fixtures/cases/no-such-case.json");
+  const auto missing = load_case(ESSCONF_CASES_DIR "/no-such-case.json");
   EXPECT_NE(missing.error().find("no-such-case.json: cannot read"), std::string::npos) << missing.error();
-  const auto dir = load_cases("fixtures/no-such-dir");
+  const auto dir = load_cases(ESSCONF_CASES_DIR "/no-such-dir");
   ASSERT_EQ(dir.problems.size(), 1u);
-  EXPECT_EQ(dir.problems[0].text(), "fixtures/no-such-dir: not a directory of cases");
+  EXPECT_EQ(dir.problems[0].text(), ESSCONF_CASES_DIR "/no-such-dir: not a directory of cases");
 }
 
 TEST(BuildRequest, PlacementsAndSignatures) {

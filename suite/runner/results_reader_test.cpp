@@ -11,7 +11,7 @@ namespace essconf::runner {
 namespace {
 
 std::string golden() {
-  auto text = read_file("fixtures/golden/results.json");  // tests run in the source folder
+  auto text = read_file(ESSCONF_GOLDEN_DIR "/results.json");
   EXPECT_TRUE(text.has_value());
   return text.value_or("");
 }

@@ -58,21 +58,15 @@ RunResult run_once(const RunPlan& plan, const RunOptions& ro) {
 }
 
 // The plan's run options with its target and fixture URLs; the problem when one is not a URL.
-std::optional<RunOptions> run_options(const RunPlan& plan, const std::string& target, std::string& error) {
+Result<RunOptions> run_options(const RunPlan& plan, const std::string& target) {
   RunOptions ro = plan.options;
-  auto url = client::parse_url(target, error);
-  if (!url) {
-    error = fmt::format("--target \"{}\": {}", target, error);
-    return std::nullopt;
-  }
+  auto url = client::parse_url(target).in(fmt::format("--target \"{}\"", target));
+  if (!url) return url.problem();
   ro.target = *url;
   ro.fixture = *url;
   if (!plan.fixture_url.empty()) {
-    auto f = client::parse_url(plan.fixture_url, error);
-    if (!f) {
-      error = fmt::format("--fixture-url \"{}\": {}", plan.fixture_url, error);
-      return std::nullopt;
-    }
+    auto f = client::parse_url(plan.fixture_url).in(fmt::format("--fixture-url \"{}\"", plan.fixture_url));
+    if (!f) return f.problem();
     ro.fixture = *f;
   }
   return ro;
@@ -116,8 +110,11 @@ RunOutcome run_target(const RunPlan& plan) {
     }
     target = embedded->url();
   }
-  const auto ro = run_options(plan, target, out.error);
-  if (!ro) return out;
+  const auto ro = run_options(plan, target);
+  if (!ro) {
+    out.error = ro.error();
+    return out;
+  }
   out.result = run_repeated(plan, *ro);
   if (plan.baseline) {
     const std::string today = plan.today.empty() ? model::format_timestamp(std::time(nullptr)).substr(0, 10) : plan.today;
