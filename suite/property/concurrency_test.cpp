@@ -8,7 +8,7 @@
 
 #include "reference/server/http_server.hpp"
 #include "reference/server/service.hpp"
-#include "suite/property/local_server_test_support.hpp"
+#include "suite/runner/embedded_server.hpp"
 #include "suite/property/properties.hpp"
 #include "suite/selftest/faults.hpp"
 
@@ -33,8 +33,8 @@ void print(const ConcurrencyReport& r) {
 }
 
 TEST(Concurrency, ReferenceServerIsLinearizable) {
-  LocalServer server;
-  const auto report = check_concurrency(options_for(server.url()));
+  runner::EmbeddedServer server({}, 4);
+  const auto report = check_concurrency(options_for(server.address()));
   print(report);
   EXPECT_TRUE(report.error.empty()) << report.error;
   EXPECT_EQ(report.rounds_run, 20);
@@ -47,8 +47,8 @@ TEST(Concurrency, ReferenceServerIsLinearizable) {
 TEST(Concurrency, RacyMinSizeIsCaught) {
   server::ServiceOptions service_options;
   service_options.hooks = selftest::fault_hooks(selftest::fault_set({selftest::Fault::racy_min_size}));
-  LocalServer server(std::move(service_options));
-  const auto report = check_concurrency(options_for(server.url()));
+  runner::EmbeddedServer server(std::move(service_options), 4);
+  const auto report = check_concurrency(options_for(server.address()));
   print(report);
   EXPECT_TRUE(report.error.empty()) << report.error;
   EXPECT_EQ(report.rounds_run, 20);
@@ -66,8 +66,8 @@ TEST(Concurrency, RacyMinSizeIsCaught) {
 TEST(Concurrency, SameSeedGivesTheSameRounds) {
   server::ServiceOptions service_options;
   service_options.hooks = selftest::fault_hooks(selftest::fault_set({selftest::Fault::racy_min_size}));
-  LocalServer server(std::move(service_options));
-  auto o = options_for(server.url());
+  runner::EmbeddedServer server(std::move(service_options), 4);
+  auto o = options_for(server.address());
   o.rounds = 4;
   const auto a = check_concurrency(o);
   const auto b = check_concurrency(o);
@@ -116,7 +116,7 @@ namespace {
 // of nothing but unanswered calls is trivially linearizable: the property
 // says it could not judge instead of passing.
 TEST(Concurrency, ATargetThatAnswersNoCallIsNotJudged) {
-  LocalServer fixture;  // the fixture protocol works; the API answers too late
+  runner::EmbeddedServer fixture({}, 4);  // the fixture protocol works; the API answers too late
   server::ServerOptions slow_options;
   slow_options.port = 0;
   slow_options.threads = 32;  // every sleeping call holds a thread; the next round's warm-up needs one
@@ -128,7 +128,7 @@ TEST(Concurrency, ATargetThatAnswersNoCallIsNotJudged) {
   std::thread slow_thread([&] { slow.run(); });
   PropertyOptions o;
   o.run.target = {"127.0.0.1", slow.port(), ""};
-  o.run.fixture = fixture.url();
+  o.run.fixture = fixture.address();
   o.run.limits.request_timeout = std::chrono::milliseconds(100);
   o.concurrency_rounds = 2;
   const PropertyResult r = check_concurrency_property(o);

@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "suite/property/local_server_test_support.hpp"
+#include "suite/runner/embedded_server.hpp"
 #include "suite/property/properties.hpp"
 #include "suite/property/rc_result.hpp"
 #include "suite/selftest/faults.hpp"
@@ -30,10 +30,10 @@ std::set<std::string> failing_clauses(const PropertyResult& r) {
 }
 
 TEST(PastFailures, TheDifferentialPropertyListsEveryBrokenClause) {
-  LocalServer server(with_faults({"no-request-id", "xml-as-json", "ignore-min-size"}));
+  runner::EmbeddedServer server(with_faults({"no-request-id", "xml-as-json", "ignore-min-size"}), 4);
   PropertyOptions o;
-  o.run.target = server.url();
-  o.run.fixture = server.url();
+  o.run.target = server.address();
+  o.run.fixture = server.address();
   o.run.seed = 3;
   o.differential_runs = 300;
   const PropertyResult r = check_differential(o);
@@ -49,10 +49,10 @@ TEST(PastFailures, TheDifferentialPropertyListsEveryBrokenClause) {
 }
 
 TEST(PastFailures, TheStatefulPropertyListsMoreThanOneBrokenClause) {
-  LocalServer server(with_faults({"no-request-id", "ignore-min-size"}));
+  runner::EmbeddedServer server(with_faults({"no-request-id", "ignore-min-size"}), 4);
   PropertyOptions o;
-  o.run.target = server.url();
-  o.run.fixture = server.url();
+  o.run.target = server.address();
+  o.run.fixture = server.address();
   o.run.seed = 3;
   o.stateful_runs = 30;
   const PropertyResult r = check_stateful(o);
@@ -63,10 +63,10 @@ TEST(PastFailures, TheStatefulPropertyListsMoreThanOneBrokenClause) {
 }
 
 TEST(PastFailures, TheReferencePassesWithoutFailures) {
-  LocalServer server;
+  runner::EmbeddedServer server({}, 4);
   PropertyOptions o;
-  o.run.target = server.url();
-  o.run.fixture = server.url();
+  o.run.target = server.address();
+  o.run.fixture = server.address();
   o.differential_runs = 100;
   const PropertyResult r = check_differential(o);
   EXPECT_EQ(r.verdict, runner::VerdictKind::pass) << r.summary;
