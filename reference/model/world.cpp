@@ -103,40 +103,38 @@ void read_auth(const JsonNode& top, World& w) {
   }
 }
 
-void read_ecs(const JsonNode& top, World& w) {
-  UniqueIds ids("InstanceId");
-  for (const auto& item : top.optional_field("EcsInstances").items()) {
-    const auto o = item.object({"InstanceId", "Status"});
-    EcsInstance e;
-    e.id = id_text(o.field("InstanceId")).value_or("");
-    e.status = enumeration(o.field("Status"), kEcsStatus).value_or(EcsStatus::running);
-    ids.add(e.id, o.field("InstanceId"));
-    w.ecs.push_back(std::move(e));
+// A list of {ID_KEY, "Status"} objects with unique ids: ECS instances, load
+// balancers, databases.
+template <typename T, typename ReadStatus>
+std::vector<T> read_id_status_list(const JsonNode& list, std::string_view id_key, ReadStatus read_status) {
+  UniqueIds ids(id_key);
+  std::vector<T> out;
+  for (const auto& item : list.items()) {
+    const auto o = item.object({id_key, "Status"});
+    T t;
+    t.id = id_text(o.field(id_key)).value_or("");
+    t.status = read_status(o.field("Status"));
+    ids.add(t.id, o.field(id_key));
+    out.push_back(std::move(t));
   }
+  return out;
+}
+
+void read_ecs(const JsonNode& top, World& w) {
+  w.ecs = read_id_status_list<EcsInstance>(top.optional_field("EcsInstances"), "InstanceId", [](const JsonNode& n) {
+    return enumeration(n, kEcsStatus).value_or(EcsStatus::running);
+  });
 }
 
 void read_load_balancers(const JsonNode& group, ScalingGroup& g) {
-  UniqueIds ids("LoadBalancerId");
-  for (const auto& item : group.optional_field("LoadBalancers").items()) {
-    const auto o = item.object({"LoadBalancerId", "Status"});
-    LoadBalancer lb;
-    lb.id = id_text(o.field("LoadBalancerId")).value_or("");
-    lb.status = enumeration(o.field("Status"), kLbStatus).value_or(LoadBalancerStatus::active);
-    ids.add(lb.id, o.field("LoadBalancerId"));
-    g.load_balancers.push_back(std::move(lb));
-  }
+  g.load_balancers = read_id_status_list<LoadBalancer>(
+      group.optional_field("LoadBalancers"), "LoadBalancerId",
+      [](const JsonNode& n) { return enumeration(n, kLbStatus).value_or(LoadBalancerStatus::active); });
 }
 
 void read_db_instances(const JsonNode& group, ScalingGroup& g) {
-  UniqueIds ids("DBInstanceId");
-  for (const auto& item : group.optional_field("DBInstances").items()) {
-    const auto o = item.object({"DBInstanceId", "Status"});
-    DbInstance db;
-    db.id = id_text(o.field("DBInstanceId")).value_or("");
-    db.status = id_text(o.field("Status")).value_or("Running");
-    ids.add(db.id, o.field("DBInstanceId"));
-    g.db_instances.push_back(std::move(db));
-  }
+  g.db_instances = read_id_status_list<DbInstance>(group.optional_field("DBInstances"), "DBInstanceId",
+                                                   [](const JsonNode& n) { return id_text(n).value_or("Running"); });
 }
 
 ScalingGroup read_group(const JsonNode& item) {
