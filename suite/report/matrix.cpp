@@ -80,10 +80,10 @@ void add_case(Evidence& evidence, std::size_t t, const runner::CaseResult& c, Fi
 }
 
 // Each failure of a property counts under its clauses; otherwise its verdict under its own clause.
-void add_property(Evidence& evidence, std::size_t t, const runner::PropertyResult& p, Figures& f,
+void add_property(Evidence& evidence, std::size_t t, const runner::PropertyResult& p, model::Profile profile, Figures& f,
                   std::vector<Problem>& problems) {
   ++f.properties;
-  f.properties_failed += p.blocks();
+  f.properties_failed += runner::blocks(p, profile);
   if (p.clause.empty()) return;
   for (const auto& failure : p.failures) {
     for (const auto& clause : failure.clauses.empty() ? std::vector<std::string>{p.clause} : failure.clauses)
@@ -175,7 +175,7 @@ Matrix build_matrix(const std::vector<runner::RunResult>& targets, const model::
     Figures f;
     std::vector<Problem> problems;
     for (const auto& c : r.cases) add_case(evidence, t, c, f, problems);
-    for (const auto& p : r.properties) add_property(evidence, t, p, f, problems);
+    for (const auto& p : r.properties) add_property(evidence, t, p, r.profile, f, problems);
     m.figures.push_back(f);
     m.problems.push_back(std::move(problems));
   }

@@ -339,6 +339,7 @@ bool blocks(VerdictKind k, model::Profile profile) noexcept {
 }
 
 bool blocks(const CaseResult& c, model::Profile profile) noexcept { return blocks(c.verdict.kind, profile) || c.flaky(); }
+bool blocks(const PropertyResult& p, model::Profile profile) noexcept { return blocks(p.verdict, profile) || p.flaky(); }
 
 bool RunResult::conformant(bool excuse_baseline) const {
   return run_error.empty() && failed_properties() == 0 && std::none_of(cases.begin(), cases.end(), [&](const CaseResult& c) {
@@ -347,7 +348,7 @@ bool RunResult::conformant(bool excuse_baseline) const {
 }
 
 int RunResult::failed_properties() const {
-  return static_cast<int>(std::count_if(properties.begin(), properties.end(), [](const PropertyResult& p) { return p.blocks(); }));
+  return static_cast<int>(std::count_if(properties.begin(), properties.end(), [&](const PropertyResult& p) { return blocks(p, profile); }));
 }
 
 int RunResult::flaky_cases() const {

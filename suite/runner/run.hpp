@@ -82,6 +82,8 @@ std::string flaky_text(const std::vector<VerdictKind>& repeats);
 // also a flaky verdict (repetitions that disagree).
 bool blocks(VerdictKind k, model::Profile profile) noexcept;
 bool blocks(const CaseResult& c, model::Profile profile) noexcept;
+struct PropertyResult;
+bool blocks(const PropertyResult& p, model::Profile profile) noexcept;
 
 // One distinct failure of a property: its signature (the clause and the
 // kind of what went wrong) and its own shrunk counterexample. A property goes
@@ -115,7 +117,6 @@ struct PropertyResult {
 
   // The clause a failure is listed under: its first, or the property's own.
   const std::string& clause_of(const PropertyFailure& f) const noexcept { return f.clauses.empty() ? clause : f.clauses.front(); }
-  bool blocks() const noexcept { return verdict == VerdictKind::fail || verdict == VerdictKind::error || flaky(); }
   bool flaky() const noexcept;
 };
 
