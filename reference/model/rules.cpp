@@ -526,6 +526,58 @@ std::string invalid_parameter_message(std::string_view name) {
   return fmt::format("The specified value of parameter \"{}\" is not valid.", name);
 }
 
+namespace {
+
+// RemovePolicy: release, recycle, or absent (the default applies).
+std::optional<RemovePolicy> remove_policy_rule(const ParamMap& p, std::vector<Violation>& out) {
+  const auto* rp = find(p, "RemovePolicy");
+  if (rp == nullptr) return std::nullopt;
+  if (*rp == "release") return RemovePolicy::release;
+  if (*rp == "recycle") return RemovePolicy::recycle;
+  out.push_back(any_client_error(clause::kRemovePolicyValues, 400, "InvalidParameter",
+                                 invalid_parameter_message("RemovePolicy"),
+                                 fmt::format("RemovePolicy \"{}\" is neither recycle nor release", *rp)));
+  return std::nullopt;
+}
+
+// The group the call names, in the World's region; nullptr when there is none.
+// A RegionId other than the World's is a reading (the group still answers).
+const ScalingGroup* group_found_rule(const World& w, const ParamMap& p, const std::string& group_id,
+                                     std::vector<Violation>& out) {
+  const auto* region = find(p, "RegionId");
+  const bool other_region = region != nullptr && *region != w.region_id;
+  const ScalingGroup* g = w.group(group_id);
+  if (g != nullptr && !other_region) return g;
+  Violation v = documented(clause::kGroupNotFound, fmt::format("there is no scaling group {}", group_id));
+  if (g != nullptr) {  // the group exists, in the World's region
+    v.clause = clause::kRegionId;
+    v.reference_rejects = false;
+    v.proceed = Proceed::pass;
+    v.why = fmt::format("RegionId \"{}\" is not the World's region \"{}\"", *region, w.region_id);
+  }
+  out.push_back(std::move(v));
+  return g;
+}
+
+// The clauses an allowed call's success bears out.
+std::vector<std::string_view> success_clauses(const World& w, const ScalingGroup& g, const InstanceParams& inst, bool policy_given) {
+  std::vector<std::string_view> out = {clause::kRemovedExactly, clause::kActivityTrackable, clause::kActivityId, clause::kMethods};
+  if (!policy_given) out.push_back(clause::kRemovePolicyDefault);
+  // A refused valid signed call breaks the checks it passed (a too-strict server).
+  if (w.auth.mode == AuthMode::signature) out.insert(out.end(), {clause::kSignature, clause::kTimestamp, clause::kNonce});
+  if (std::any_of(w.activities.begin(), w.activities.end(),
+                  [&](const Activity& act) { return act.group_id == g.id && act.status != ActivityStatus::in_progress; }))
+    out.push_back(clause::kCooldownIgnored);
+  for (const auto& id : inst.ids) {
+    const Member* m = g.member(id);
+    if (m == nullptr) continue;
+    out.push_back(m->creation == CreationType::auto_created ? clause::kAutoCreatedReleased : clause::kAttachedKept);
+  }
+  return out;
+}
+
+}  // namespace
+
 Analysis analyse(const World& w, const wire::HttpRequest& req, const wire::ParamList& sent, const ParamMap& params,
                  const Context& ctx) {
   Analysis a;
@@ -551,34 +603,10 @@ Analysis analyse(const World& w, const wire::HttpRequest& req, const wire::Param
                                    group_id == nullptr ? "ScalingGroupId is missing" : "ScalingGroupId is empty"));
   const InstanceParams inst = instance_rules(p, out);
   undeclared_rules(p, out);
-  std::optional<RemovePolicy> policy;
-  if (const auto* rp = find(p, "RemovePolicy")) {
-    if (*rp == "release") {
-      policy = RemovePolicy::release;
-    } else if (*rp == "recycle") {
-      policy = RemovePolicy::recycle;
-    } else {
-      out.push_back(any_client_error(clause::kRemovePolicyValues, 400, "InvalidParameter",
-                                     invalid_parameter_message("RemovePolicy"),
-                                     fmt::format("RemovePolicy \"{}\" is neither recycle nor release", *rp)));
-    }
-  }
+  const std::optional<RemovePolicy> policy = remove_policy_rule(p, out);
   if (group_id == nullptr || group_id->empty()) return a;
-
-  const auto* region = find(p, "RegionId");
-  const bool other_region = region != nullptr && *region != w.region_id;
-  const ScalingGroup* g = w.group(*group_id);
-  if (g == nullptr || other_region) {
-    Violation v = documented(clause::kGroupNotFound, fmt::format("there is no scaling group {}", *group_id));
-    if (g != nullptr) {  // the group exists, in the World's region
-      v.clause = clause::kRegionId;
-      v.reference_rejects = false;
-      v.proceed = Proceed::pass;
-      v.why = fmt::format("RegionId \"{}\" is not the World's region \"{}\"", *region, w.region_id);
-    }
-    out.push_back(std::move(v));
-    if (g == nullptr) return a;
-  }
+  const ScalingGroup* g = group_found_rule(w, p, *group_id, out);
+  if (g == nullptr) return a;
   checked.insert(checked.end(), {clause::kGroupActive, clause::kNoActivityInProgress, clause::kInstanceNotFound,
                                  clause::kInstanceState, clause::kMinSize, clause::kCapacityCount});
   if (policy) checked.insert(checked.end(), {clause::kRemovePolicyValues, clause::kRemovePolicyRecycleGroup});
@@ -588,20 +616,7 @@ Analysis analyse(const World& w, const wire::HttpRequest& req, const wire::Param
   if (inst.ids.empty()) return a;
 
   a.effects = Effects{g->id, inst.ids, policy.value_or(RemovePolicy::release)};
-  a.success_clauses = {clause::kRemovedExactly, clause::kActivityTrackable, clause::kActivityId, clause::kMethods};
-  if (!policy) a.success_clauses.push_back(clause::kRemovePolicyDefault);
-  // A refused valid signed call breaks the checks it passed (a too-strict server).
-  if (w.auth.mode == AuthMode::signature)
-    a.success_clauses.insert(a.success_clauses.end(), {clause::kSignature, clause::kTimestamp, clause::kNonce});
-  if (std::any_of(w.activities.begin(), w.activities.end(),
-                  [&](const Activity& act) { return act.group_id == g->id && act.status != ActivityStatus::in_progress; }))
-    a.success_clauses.push_back(clause::kCooldownIgnored);
-  for (const auto& id : inst.ids) {
-    const Member* m = g->member(id);
-    if (m == nullptr) continue;
-    a.success_clauses.push_back(m->creation == CreationType::auto_created ? clause::kAutoCreatedReleased
-                                                                          : clause::kAttachedKept);
-  }
+  a.success_clauses = success_clauses(w, *g, inst, policy.has_value());
   return a;
 }
 

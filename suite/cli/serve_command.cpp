@@ -55,6 +55,68 @@ std::string action_of(std::string_view target) {
   return "-";
 }
 
+// The hooks the --fault and --reading names ask for: readings first, so that
+// a fault then breaks a clause of whatever reading is served.
+Result<server::ServiceHooks> hooks_named(const ServeOptions& o) {
+  selftest::FaultSet faults;
+  for (const auto& name : o.faults) {
+    const auto f = selftest::fault_named(name);
+    if (!f) return Problem("", fmt::format("unknown fault \"{}\" (essconf serve --list-faults lists them)", name));
+    faults.set(static_cast<std::size_t>(*f));
+  }
+  selftest::ReadingSet readings;
+  for (const auto& name : o.readings) {
+    const auto r = selftest::reading_named(name);
+    if (!r) return Problem("", fmt::format("unknown reading \"{}\" (essconf serve --list-readings lists them)", name));
+    readings.set(static_cast<std::size_t>(*r));
+  }
+  auto hooks = selftest::reading_hooks(readings);
+  for (auto& h : selftest::fault_hooks(faults)) hooks.push_back(std::move(h));
+  return hooks;
+}
+
+// --world's World, or the demo World.
+Result<model::World> world_to_serve(const ServeOptions& o) {
+  if (o.world_file.empty()) return model::parse_world(embedded::kDemoWorldJson).in("the demo World");
+  const auto text = runner::read_file(o.world_file);
+  if (!text) return Problem("", "cannot read the file", o.world_file);
+  return model::parse_world(*text).in(o.world_file);
+}
+
+// The transport holds up to max_connections sockets. Under the usual soft
+// descriptor limit (1024) accept would fail with EMFILE long before that,
+// where the server no longer makes room for new clients (a flood of idle
+// connections would lock every client out): raise it as far as needed, up to
+// the hard limit.
+void raise_descriptor_limit(const server::ServerOptions& options) {
+  if (rlimit rl{}; ::getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+    const rlim_t wanted = options.limits.max_connections + 256;
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < wanted) {
+      rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, rl.rlim_max);
+      ::setrlimit(RLIMIT_NOFILE, &rl);
+    }
+  }
+}
+
+int serve(const server::ServerOptions& options, server::Service& service) {
+  auto log = [](const server::RequestLog& r) {
+    std::fprintf(stderr, "%s %s %d %s %lldus\n", r.method.c_str(), action_of(r.target).c_str(), r.status,
+                 r.code.empty() ? "-" : std::string(r.code).c_str(), static_cast<long long>(r.latency.count()));
+  };
+  try {
+    server::HttpServer http(options, [&service](const wire::HttpRequest& req) { return service.handle(req); }, log);
+    const bool v6 = options.host.find(':') != std::string::npos;
+    std::printf("essconf serve: listening on http://%s%s%s:%u\n", v6 ? "[" : "", options.host.c_str(), v6 ? "]" : "",
+                static_cast<unsigned>(http.port()));
+    std::fflush(stdout);
+    http.run(/*handle_signals=*/true);
+  } catch (const std::system_error& e) {
+    std::cerr << "essconf serve: " << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}
+
 int run(const ServeOptions& o) {
   if (o.list_faults) {
     for (const auto& f : selftest::fault_catalog()) std::cout << fmt::format("{:<28} {:<34} {}\n", f.name, f.clause, f.what);
@@ -64,43 +126,10 @@ int run(const ServeOptions& o) {
     for (const auto& r : selftest::reading_catalog()) std::cout << fmt::format("{:<26} {:<34} {}\n", r.name, r.clause, r.what);
     return 0;
   }
-  server::ServiceOptions service_options;
-  service_options.seed = o.seed;
-  selftest::FaultSet faults;
-  for (const auto& name : o.faults) {
-    const auto f = selftest::fault_named(name);
-    if (!f) {
-      std::cerr << fmt::format("essconf serve: unknown fault \"{}\" (essconf serve --list-faults lists them)\n", name);
-      return 2;
-    }
-    faults.set(static_cast<std::size_t>(*f));
-  }
-  selftest::ReadingSet readings;
-  for (const auto& name : o.readings) {
-    const auto r = selftest::reading_named(name);
-    if (!r) {
-      std::cerr << fmt::format("essconf serve: unknown reading \"{}\" (essconf serve --list-readings lists them)\n", name);
-      return 2;
-    }
-    readings.set(static_cast<std::size_t>(*r));
-  }
-  // Readings first: a fault then breaks a clause of whatever reading is served.
-  service_options.hooks = selftest::reading_hooks(readings);
-  for (auto& h : selftest::fault_hooks(faults)) service_options.hooks.push_back(std::move(h));
-  std::string text = embedded::kDemoWorldJson;
-  std::string source = "the demo World";
-  if (!o.world_file.empty()) {
-    const auto read = runner::read_file(o.world_file);
-    if (!read) {
-      std::cerr << fmt::format("essconf serve: {}: cannot read the file\n", o.world_file);
-      return 2;
-    }
-    text = *read;
-    source = o.world_file;
-  }
-  auto parsed = model::parse_world(text);
-  if (!parsed) {
-    std::cerr << fmt::format("essconf serve: {}\n", Problem(parsed.problem()).in(source).text());
+  auto hooks = hooks_named(o);
+  auto world = hooks ? world_to_serve(o) : Result<model::World>(hooks.problem());
+  if (!world) {
+    std::cerr << fmt::format("essconf serve: {}\n", world.error());
     return 2;
   }
   server::ServerOptions server_options;
@@ -109,36 +138,12 @@ int run(const ServeOptions& o) {
     return 2;
   }
   server_options.threads = o.threads;
-  // The transport holds up to max_connections sockets. Under the usual soft
-  // descriptor limit (1024) accept would fail with EMFILE long before that,
-  // where the server no longer makes room for new clients (a flood of idle
-  // connections would lock every client out): raise it as far as needed, up
-  // to the hard limit.
-  if (rlimit rl{}; ::getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-    const rlim_t wanted = server_options.limits.max_connections + 256;
-    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < wanted) {
-      rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, rl.rlim_max);
-      ::setrlimit(RLIMIT_NOFILE, &rl);
-    }
-  }
-  server::Service service(std::move(*parsed), std::move(service_options));
-  auto log = [](const server::RequestLog& r) {
-    std::fprintf(stderr, "%s %s %d %s %lldus\n", r.method.c_str(), action_of(r.target).c_str(), r.status,
-                 r.code.empty() ? "-" : std::string(r.code).c_str(), static_cast<long long>(r.latency.count()));
-  };
-  try {
-    server::HttpServer http(server_options, [&service](const wire::HttpRequest& req) { return service.handle(req); },
-                            log);
-    const bool v6 = server_options.host.find(':') != std::string::npos;
-    std::printf("essconf serve: listening on http://%s%s%s:%u\n", v6 ? "[" : "", server_options.host.c_str(),
-                v6 ? "]" : "", static_cast<unsigned>(http.port()));
-    std::fflush(stdout);
-    http.run(/*handle_signals=*/true);
-  } catch (const std::system_error& e) {
-    std::cerr << "essconf serve: " << e.what() << "\n";
-    return 2;
-  }
-  return 0;
+  raise_descriptor_limit(server_options);
+  server::ServiceOptions service_options;
+  service_options.seed = o.seed;
+  service_options.hooks = std::move(*hooks);
+  server::Service service(std::move(*world), std::move(service_options));
+  return serve(server_options, service);
 }
 
 }  // namespace

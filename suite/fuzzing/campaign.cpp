@@ -99,25 +99,27 @@ bool campaign_available() noexcept { return true; }
 bool campaign_available() noexcept { return false; }
 #endif
 
-int run_campaign(const CampaignOptions& o) {
-#ifndef ESSCONF_LIBFUZZER
-  (void)o;
-  std::fprintf(stderr,
-               "essconf fuzz: this essconf was built without libFuzzer; run the campaign with "
-               "scripts/fuzz --target URL --time 60s (it builds the fuzz preset when needed)\n");
-  return 2;
-#else
+#ifdef ESSCONF_LIBFUZZER
+namespace {
+
+// The corpus and findings folders; an empty corpus is seeded with the catalog.
+std::error_code prepare_folders(const CampaignOptions& o) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(o.corpus_dir, ec);
   fs::create_directories(o.findings_dir, ec);
-  if (!ec && fs::is_empty(o.corpus_dir, ec)) {  // seed with the catalog
+  if (!ec && fs::is_empty(o.corpus_dir, ec)) {
     auto loaded = runner::load_cases(o.cases_dir);
     for (const auto& c : loaded.cases)
       std::ofstream(o.corpus_dir + "/" + hash_name(c.id) + ".json") << runner::case_to_json(c);
   }
-  // Several processes share the corpus (-reload) and the findings folder
-  // (one file per signature, so the same finding is written once).
+  return ec;
+}
+
+// Forks the other jobs: they share the corpus (-reload) and the findings
+// folder (one file per signature, so the same finding is written once). Each
+// job's options: its own seed, and only the first one draws progress.
+CampaignOptions fork_jobs(const CampaignOptions& o) {
   CampaignOptions mine = o;
   for (int job = 1; job < o.jobs; ++job) {
     if (fork() == 0) {
@@ -127,6 +129,35 @@ int run_campaign(const CampaignOptions& o) {
       break;
     }
   }
+  return mine;
+}
+
+std::vector<std::string> libfuzzer_args(const CampaignOptions& o, std::uint64_t seed) {
+  return {"essconf-fuzz",
+          o.corpus_dir,
+          fmt::format("-max_total_time={}", o.seconds),
+          fmt::format("-seed={}", seed),
+          "-max_len=65536",
+          "-timeout=30",
+          "-reload=1",
+          "-print_final_stats=1",
+          // libFuzzer's own crash-/timeout-/slow-unit files go with the findings, not in the current folder.
+          "-artifact_prefix=" + o.findings_dir + "/libfuzzer-"};
+}
+
+}  // namespace
+#endif
+
+int run_campaign(const CampaignOptions& o) {
+#ifndef ESSCONF_LIBFUZZER
+  (void)o;
+  std::fprintf(stderr,
+               "essconf fuzz: this essconf was built without libFuzzer; run the campaign with "
+               "scripts/fuzz --target URL --time 60s (it builds the fuzz preset when needed)\n");
+  return 2;
+#else
+  const std::error_code ec = prepare_folders(o);
+  const CampaignOptions mine = fork_jobs(o);
   if (ec) {
     std::fprintf(stderr, "essconf fuzz: cannot create %s or %s: %s\n", o.corpus_dir.c_str(), o.findings_dir.c_str(),
                  ec.message().c_str());
@@ -148,16 +179,7 @@ int run_campaign(const CampaignOptions& o) {
     std::fflush(stderr);
     if (!g_campaign->signatures.empty()) std::_Exit(1);
   });
-  std::vector<std::string> args{"essconf-fuzz",
-                                o.corpus_dir,
-                                fmt::format("-max_total_time={}", o.seconds),
-                                fmt::format("-seed={}", mine.run.seed),
-                                "-max_len=65536",
-                                "-timeout=30",
-                                "-reload=1",
-                                "-print_final_stats=1",
-                                // libFuzzer's own crash-/timeout-/slow-unit files go with the findings, not in the current folder.
-                                "-artifact_prefix=" + o.findings_dir + "/libfuzzer-"};
+  auto args = libfuzzer_args(o, mine.run.seed);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

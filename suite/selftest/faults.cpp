@@ -249,60 +249,129 @@ std::optional<Fault> fault_named(std::string_view name) {
   return std::nullopt;
 }
 
+namespace {
+
+// Ids the faulty server matches too loosely: a group id by case, by prefix or
+// without its astral characters.
+void misread_group_id(const FaultHook& f, const wire::ParamList& params, const model::World& w, wire::HttpRequest& req) {
+  const auto* gid = param(params, "ScalingGroupId");
+  if (gid == nullptr || gid->empty() || w.group(*gid) != nullptr) return;
+  for (const auto& g : w.groups)
+    if ((f.has(Fault::group_id_ignoring_case) && lowercase(g.id) == lowercase(*gid)) ||
+        (f.has(Fault::group_id_prefix) && g.id.starts_with(*gid)) ||
+        (f.has(Fault::astral_dropped_group_id) && without_astral(*gid) == g.id)) {
+      req = with_param(req, "ScalingGroupId", g.id);
+      return;
+    }
+}
+
+std::string trimmed(std::string_view v) {
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  return std::string(v);
+}
+
+// Instance ids matched by case, trimmed or without astral characters; or a
+// member of another group taken as one of this group.
+void misread_instance_ids(const FaultHook& f, model::World& w, wire::HttpRequest& req) {
+  if (!f.has(Fault::instance_id_ignoring_case) && !f.has(Fault::instance_id_trimmed) &&
+      !f.has(Fault::instance_id_any_group) && !f.has(Fault::astral_dropped_instance_id))
+    return;
+  const auto now = model::request_params(req);
+  const auto* gid = param(now, "ScalingGroupId");
+  model::ScalingGroup* g = gid ? w.group(*gid) : nullptr;
+  if (g == nullptr) return;
+  for (const auto& p : now.params) {
+    if (!p.name.starts_with("InstanceId.") || g->member(p.value) != nullptr) continue;
+    for (const auto& m : g->members)
+      if ((f.has(Fault::instance_id_ignoring_case) && lowercase(m.id) == lowercase(p.value)) ||
+          (f.has(Fault::instance_id_trimmed) && trimmed(p.value) == m.id) ||
+          (f.has(Fault::astral_dropped_instance_id) && without_astral(p.value) == m.id)) {
+        req = with_param(req, p.name, m.id);
+        break;
+      }
+    if (f.has(Fault::instance_id_any_group))
+      for (const auto& other : w.groups)
+        if (const model::Member* m = other.id != g->id ? other.member(p.value) : nullptr) {
+          g->members.push_back(*m);
+          break;
+        }
+  }
+}
+
+// Each astral character of an instance id replaced by U+FFFD.
+void replace_astral_in_ids(wire::HttpRequest& req) {
+  for (const auto& p : model::request_params(req).params) {
+    if (!p.name.starts_with("InstanceId.") || without_astral(p.value) == p.value) continue;
+    std::string v;
+    for (std::size_t i = 0; i < p.value.size(); ++i) {
+      if ((static_cast<unsigned char>(p.value[i]) & 0xF8) == 0xF0 && i + 3 < p.value.size()) {
+        v += "\xEF\xBF\xBD";
+        i += 3;
+      } else {
+        v.push_back(p.value[i]);
+      }
+    }
+    req = with_param(req, p.name, v);
+  }
+}
+
+// Parameters the faulty server reads as something else.
+void rewrite_params(const FaultHook& f, const wire::ParamList& params, const model::World& w, wire::HttpRequest& req) {
+  if (f.has(Fault::post_form_ignored)) req.body.clear();
+  if (f.has(Fault::wrong_action_accepted)) req = with_param(req, "Action", "RemoveInstances");
+  if (f.has(Fault::ignore_version)) req = with_param(req, "Version", "2014-08-28");
+  if (f.has(Fault::remove_policy_any_value))
+    if (const auto* rp = param(params, "RemovePolicy"); rp && *rp != "release" && *rp != "recycle")
+      req = with_param(req, "RemovePolicy", "release");
+  if (f.has(Fault::default_recycle) && param(params, "RemovePolicy") == nullptr)
+    if (const auto* g = param(params, "ScalingGroupId"); g && w.group(*g) && w.group(*g)->policy == model::ScalingPolicy::recycle)
+      req = with_param(req, "RemovePolicy", "recycle");
+}
+
+// State the faulty server does not look at, made harmless in its World.
+void ignore_state(const FaultHook& f, model::World& w) {
+  for (auto& g : w.groups) {
+    if (f.has(Fault::ignore_min_size)) g.min_size = 0;
+    if (f.has(Fault::inactive_group_accepted)) g.state = model::GroupState::active;
+    if (f.has(Fault::recycle_anywhere)) g.policy = model::ScalingPolicy::recycle;
+    if (f.has(Fault::ignore_load_balancer))
+      for (auto& lb : g.load_balancers) lb.status = model::LoadBalancerStatus::active;
+    if (f.has(Fault::ignore_db))
+      for (auto& db : g.db_instances) db.status = "Running";
+  }
+  if (f.has(Fault::ignore_activity_in_progress))
+    std::erase_if(w.activities, [](const model::Activity& a) { return a.status == model::ActivityStatus::in_progress; });
+  if (f.has(Fault::unauthorized_allowed))
+    for (auto& k : w.auth.keys) k.authorized = true;
+}
+
+// RPC checks the faulty server skips: signatures, timestamps, nonces.
+void skip_rpc_checks(const FaultHook& f, const wire::ParamList& params, model::World& w, const wire::HttpRequest& req,
+                     model::Context& ctx) {
+  if (f.has(Fault::skip_signature_check)) {
+    // Keep every other RPC check: only a signature that does not verify is let through.
+    model::Decision probe = model::expect(w, req, model::Profile::strict, ctx).reference;
+    if (probe.code == "SignatureDoesNotMatch") w.auth.mode = model::AuthMode::none;
+  }
+  if (f.has(Fault::ignore_timestamp)) {
+    const auto* ts = param(params, "Timestamp");  // V1, else V3's x-acs-date
+    const std::string header(req.header("x-acs-date"));
+    if (auto t = model::parse_timestamp(ts != nullptr ? *ts : header)) ctx.now = *t;
+  }
+  if (f.has(Fault::nonce_reuse)) ctx.nonces = nullptr;
+}
+
+}  // namespace
+
 void FaultHook::before_model(model::World& w, wire::HttpRequest& req, model::Context& ctx) const {
   if (has(Fault::form_first_param_only) || has(Fault::form_last_param_dropped) || has(Fault::form_query_ignored) ||
       has(Fault::form_body_ignored_with_query) || has(Fault::form_only_instance_ids))
     req = faulty_form(*this, req);
   const auto params = model::request_params(req);
-  if (const auto* gid = param(params, "ScalingGroupId"); gid && !gid->empty() && w.group(*gid) == nullptr)
-    for (const auto& g : w.groups)
-      if ((has(Fault::group_id_ignoring_case) && lowercase(g.id) == lowercase(*gid)) ||
-          (has(Fault::group_id_prefix) && g.id.starts_with(*gid)) ||
-          (has(Fault::astral_dropped_group_id) && without_astral(*gid) == g.id)) {
-        req = with_param(req, "ScalingGroupId", g.id);
-        break;
-      }
-  if (has(Fault::instance_id_ignoring_case) || has(Fault::instance_id_trimmed) || has(Fault::instance_id_any_group) ||
-      has(Fault::astral_dropped_instance_id)) {
-    const auto now = model::request_params(req);
-    const auto* gid = param(now, "ScalingGroupId");
-    if (model::ScalingGroup* g = gid ? w.group(*gid) : nullptr)
-      for (const auto& p : now.params) {
-        if (!p.name.starts_with("InstanceId.") || g->member(p.value) != nullptr) continue;
-        auto trimmed = [](std::string_view v) {
-          while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-          while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-          return std::string(v);
-        };
-        for (const auto& m : g->members)
-          if ((has(Fault::instance_id_ignoring_case) && lowercase(m.id) == lowercase(p.value)) ||
-              (has(Fault::instance_id_trimmed) && trimmed(p.value) == m.id) ||
-              (has(Fault::astral_dropped_instance_id) && without_astral(p.value) == m.id)) {
-            req = with_param(req, p.name, m.id);
-            break;
-          }
-        if (has(Fault::instance_id_any_group))
-          for (const auto& other : w.groups)
-            if (const model::Member* m = other.id != g->id ? other.member(p.value) : nullptr) {
-              g->members.push_back(*m);
-              break;
-            }
-      }
-  }
-  if (has(Fault::astral_replaced_in_ids))
-    for (const auto& p : model::request_params(req).params)
-      if (p.name.starts_with("InstanceId.") && without_astral(p.value) != p.value) {
-        std::string v;
-        for (std::size_t i = 0; i < p.value.size(); ++i) {
-          if ((static_cast<unsigned char>(p.value[i]) & 0xF8) == 0xF0 && i + 3 < p.value.size()) {
-            v += "\xEF\xBF\xBD";
-            i += 3;
-          } else {
-            v.push_back(p.value[i]);
-          }
-        }
-        req = with_param(req, p.name, v);
-      }
+  misread_group_id(*this, params, w, req);
+  misread_instance_ids(*this, w, req);
+  if (has(Fault::astral_replaced_in_ids)) replace_astral_in_ids(req);
   if (has(Fault::own_activity_ignored)) {
     std::lock_guard lock(nonce_mutex_);
     std::erase_if(w.activities, [&](const model::Activity& a) {
@@ -317,39 +386,9 @@ void FaultHook::before_model(model::World& w, wire::HttpRequest& req, model::Con
     if (has(Fault::nonce_cache_of_two) && std::find(recent_nonces_.begin(), recent_nonces_.end(), *nonce) == recent_nonces_.end())
       ctx.nonces = nullptr;
   }
-  if (has(Fault::post_form_ignored)) req.body.clear();
-  if (has(Fault::wrong_action_accepted)) req = with_param(req, "Action", "RemoveInstances");
-  if (has(Fault::ignore_version)) req = with_param(req, "Version", "2014-08-28");
-  if (has(Fault::remove_policy_any_value))
-    if (const auto* rp = param(params, "RemovePolicy"); rp && *rp != "release" && *rp != "recycle")
-      req = with_param(req, "RemovePolicy", "release");
-  if (has(Fault::default_recycle) && param(params, "RemovePolicy") == nullptr)
-    if (const auto* g = param(params, "ScalingGroupId"); g && w.group(*g) && w.group(*g)->policy == model::ScalingPolicy::recycle)
-      req = with_param(req, "RemovePolicy", "recycle");
-  for (auto& g : w.groups) {
-    if (has(Fault::ignore_min_size)) g.min_size = 0;
-    if (has(Fault::inactive_group_accepted)) g.state = model::GroupState::active;
-    if (has(Fault::recycle_anywhere)) g.policy = model::ScalingPolicy::recycle;
-    if (has(Fault::ignore_load_balancer))
-      for (auto& lb : g.load_balancers) lb.status = model::LoadBalancerStatus::active;
-    if (has(Fault::ignore_db))
-      for (auto& db : g.db_instances) db.status = "Running";
-  }
-  if (has(Fault::ignore_activity_in_progress))
-    std::erase_if(w.activities, [](const model::Activity& a) { return a.status == model::ActivityStatus::in_progress; });
-  if (has(Fault::unauthorized_allowed))
-    for (auto& k : w.auth.keys) k.authorized = true;
-  if (has(Fault::skip_signature_check)) {
-    // Keep every other RPC check: only a signature that does not verify is let through.
-    model::Decision probe = model::expect(w, req, model::Profile::strict, ctx).reference;
-    if (probe.code == "SignatureDoesNotMatch") w.auth.mode = model::AuthMode::none;
-  }
-  if (has(Fault::ignore_timestamp)) {
-    const auto* ts = param(params, "Timestamp");  // V1, else V3's x-acs-date
-    const std::string header(req.header("x-acs-date"));
-    if (auto t = model::parse_timestamp(ts != nullptr ? *ts : header)) ctx.now = *t;
-  }
-  if (has(Fault::nonce_reuse)) ctx.nonces = nullptr;
+  rewrite_params(*this, params, w, req);
+  ignore_state(*this, w);
+  skip_rpc_checks(*this, params, w, req, ctx);
 }
 
 void FaultHook::after_model(model::Decision& d, const model::World& w, const wire::HttpRequest& req,
