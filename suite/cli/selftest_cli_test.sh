@@ -29,7 +29,7 @@ else
 fi
 mkdir -p "$tmp/broken" && echo '{"format":"essconf-selftest/1","faults":"many"}' >"$tmp/broken/selftest.json"
 "$essconf" report "$tmp/vendor" "$tmp/broken" --markdown "$tmp/broken.md" >"$tmp/broken.txt" 2>&1; rc=$?
-[[ $rc == 2 ]] && grep -q 'selftest.json: \$.faults: has the wrong type' "$tmp/broken.txt" && ok "a broken selftest.json exits 2 naming the problem" ||
+[[ $rc == 2 ]] && grep -q 'selftest.json: \$.faults: expected a number in range' "$tmp/broken.txt" && ok "a broken selftest.json exits 2 naming the problem" ||
   not_ok "a broken selftest.json exits 2 naming the problem" "rc $rc: $(cat "$tmp/broken.txt")"
 
 "$essconf" selftest --out "$tmp/one" --only ignore-db --only json-pretty --property-runs 20 >"$tmp/one.txt" 2>&1; rc=$?
