@@ -445,6 +445,53 @@ bool counts_toward_capacity_in_every_reading(MemberState s) {
   return s == MemberState::in_service || s == MemberState::is_protected || s == MemberState::standby;
 }
 
+// The group's capacity: MinSize after the removal, counted over every
+// member (stated) and over the members every reading counts (open).
+void capacity_rules(const ScalingGroup& g, const InstanceParams& inst, std::vector<Violation>& out) {
+  if (inst.ids.empty()) return;
+  std::int64_t removed = 0, removed_counted = 0;
+  for (const auto& id : inst.ids)
+    if (const Member* m = g.member(id)) {
+      ++removed;
+      removed_counted += counts_toward_capacity_in_every_reading(m->state) ? 1 : 0;
+    }
+  const auto members = static_cast<std::int64_t>(g.members.size());
+  const auto counted = static_cast<std::int64_t>(
+      std::count_if(g.members.begin(), g.members.end(),
+                    [](const Member& m) { return counts_toward_capacity_in_every_reading(m.state); }));
+  const std::string why = fmt::format("{} members - {} removed < MinSize {}", members, removed, g.min_size);
+  Violation v = documented(clause::kMinSize, why);
+  if (members - removed < g.min_size) {
+    out.push_back(std::move(v));
+  } else if (counted - removed_counted < g.min_size) {
+    v.clause = clause::kCapacityCount;
+    v.reference_rejects = false;
+    v.proceed = Proceed::pass;
+    v.passes.statuses.clear();  // any reading of "capacity" may reject with a 4xx
+    v.why = fmt::format("only {} members are InService, Protected or Standby; {} - {} < MinSize {}", counted,
+                        counted, removed_counted, g.min_size);
+    out.push_back(std::move(v));
+  }
+}
+
+// The group's load balancers and databases: each must be usable.
+void attached_resource_rules(const ScalingGroup& g, std::vector<Violation>& out) {
+  for (const auto& lb : g.load_balancers)
+    if (lb.status != LoadBalancerStatus::active) {
+      out.push_back(documented(clause::kLoadBalancerStatus, fmt::format("the load balancer {} is {}", lb.id, name(lb.status))));
+      break;
+    }
+  std::vector<std::string> db_messages;
+  std::string first_db;
+  for (const auto& db : g.db_instances)
+    if (db.status != "Running") {
+      if (first_db.empty()) first_db = fmt::format("the database {} is {}", db.id, db.status);
+      for (auto& m : documented_error(clause::kDbInstanceStatus)->messages(db.id)) db_messages.push_back(std::move(m));
+    }
+  if (!db_messages.empty())
+    out.push_back(documented(clause::kDbInstanceStatus, std::move(db_messages), first_db));
+}
+
 void group_rules(const World& w, const ScalingGroup& g, const InstanceParams& inst, std::optional<RemovePolicy> policy,
                  std::vector<Violation>& out) {
   if (g.state != GroupState::active)
@@ -476,45 +523,8 @@ void group_rules(const World& w, const ScalingGroup& g, const InstanceParams& in
   }
   if (policy == RemovePolicy::recycle && g.policy != ScalingPolicy::recycle)
     out.push_back(documented(clause::kRemovePolicyRecycleGroup, "RemovePolicy=recycle on a group whose ScalingPolicy is release"));
-  if (!inst.ids.empty()) {
-    std::int64_t removed = 0, removed_counted = 0;
-    for (const auto& id : inst.ids)
-      if (const Member* m = g.member(id)) {
-        ++removed;
-        removed_counted += counts_toward_capacity_in_every_reading(m->state) ? 1 : 0;
-      }
-    const auto members = static_cast<std::int64_t>(g.members.size());
-    const auto counted = static_cast<std::int64_t>(
-        std::count_if(g.members.begin(), g.members.end(),
-                      [](const Member& m) { return counts_toward_capacity_in_every_reading(m.state); }));
-    const std::string why = fmt::format("{} members - {} removed < MinSize {}", members, removed, g.min_size);
-    Violation v = documented(clause::kMinSize, why);
-    if (members - removed < g.min_size) {
-      out.push_back(std::move(v));
-    } else if (counted - removed_counted < g.min_size) {
-      v.clause = clause::kCapacityCount;
-      v.reference_rejects = false;
-      v.proceed = Proceed::pass;
-      v.passes.statuses.clear();  // any reading of "capacity" may reject with a 4xx
-      v.why = fmt::format("only {} members are InService, Protected or Standby; {} - {} < MinSize {}", counted,
-                          counted, removed_counted, g.min_size);
-      out.push_back(std::move(v));
-    }
-  }
-  for (const auto& lb : g.load_balancers)
-    if (lb.status != LoadBalancerStatus::active) {
-      out.push_back(documented(clause::kLoadBalancerStatus, fmt::format("the load balancer {} is {}", lb.id, name(lb.status))));
-      break;
-    }
-  std::vector<std::string> db_messages;
-  std::string first_db;
-  for (const auto& db : g.db_instances)
-    if (db.status != "Running") {
-      if (first_db.empty()) first_db = fmt::format("the database {} is {}", db.id, db.status);
-      for (auto& m : documented_error(clause::kDbInstanceStatus)->messages(db.id)) db_messages.push_back(std::move(m));
-    }
-  if (!db_messages.empty())
-    out.push_back(documented(clause::kDbInstanceStatus, std::move(db_messages), first_db));
+  capacity_rules(g, inst, out);
+  attached_resource_rules(g, out);
 }
 
 }  // namespace
