@@ -43,19 +43,20 @@ class [[nodiscard]] Result {
   bool ok() const noexcept { return v_.index() == 0; }
   explicit operator bool() const noexcept { return ok(); }
 
-  T& value() & { assert(ok()); return std::get<0>(v_); }
-  const T& value() const& { assert(ok()); return std::get<0>(v_); }
-  T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
+  // Asking a failed result for its value is a bug (asserted), never an exception.
+  T& value() & noexcept { assert(ok()); return *std::get_if<0>(&v_); }
+  const T& value() const& noexcept { assert(ok()); return *std::get_if<0>(&v_); }
+  T&& value() && noexcept { assert(ok()); return std::move(*std::get_if<0>(&v_)); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T&& operator*() && { return std::move(*this).value(); }
 
-  const Problem& problem() const { assert(!ok()); return std::get<1>(v_); }
+  const Problem& problem() const noexcept { assert(!ok()); return *std::get_if<1>(&v_); }
   // The same result, its problem (if any) said to be in `file`.
   Result in(const std::string& file) && {
-    if (!ok()) std::get<1>(v_).source = file;
+    if (!ok()) std::get_if<1>(&v_)->source = file;
     return std::move(*this);
   }
   // The problem as one line ("" when there is none).
