@@ -4,9 +4,14 @@
 // World and request, and on a 20-id request against a 200-instance group,
 // each next to its baseline in the same run: reading the same request's
 // parameters (model::request_params), the least any target does with it.
+// Also model::parse_world (every PUT world essconf serve takes, every GET
+// world the runner reads back) next to its own baseline: Boost.JSON's parse
+// of the same text, the least any reader of it does.
 #include <benchmark/benchmark.h>
 
 #include <string>
+
+#include <boost/json/parse.hpp>
 
 #include "reference/model/model.hpp"
 #include "suite/selftest/model_fixtures.hpp"
@@ -56,6 +61,16 @@ void ReadParams(benchmark::State& state, const essconf::wire::HttpRequest& reque
   state.SetItemsProcessed(state.iterations());
 }
 
+void ParseWorld(benchmark::State& state, const std::string& json) {
+  for ([[maybe_unused]] auto _ : state) benchmark::DoNotOptimize(essconf::model::parse_world(json));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * json.size()));
+}
+
+void ParseJson(benchmark::State& state, const std::string& json) {
+  for ([[maybe_unused]] auto _ : state) benchmark::DoNotOptimize(boost::json::parse(json));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * json.size()));
+}
+
 const auto kTypicalWorld = testing::base_world();
 const auto kTypicalRequest = testing::Req().build();
 const auto kBigWorld = big_world();
@@ -67,6 +82,9 @@ BENCHMARK_CAPTURE(Decide, typical, kTypicalWorld, kTypicalRequest);
 BENCHMARK_CAPTURE(ReadParams, twenty_ids_baseline, kTwentyIds);
 BENCHMARK_CAPTURE(Expect, twenty_ids_200_members, kBigWorld, kTwentyIds);
 BENCHMARK_CAPTURE(Decide, twenty_ids_200_members, kBigWorld, kTwentyIds);
+const auto kBigWorldJson = essconf::model::to_json(kBigWorld);
+BENCHMARK_CAPTURE(ParseJson, world_200_members_baseline, kBigWorldJson);
+BENCHMARK_CAPTURE(ParseWorld, world_200_members, kBigWorldJson);
 
 }  // namespace
 

@@ -21,26 +21,49 @@ void JsonReader::fail(std::string path, std::string message) const {
   if (!problem_) problem_ = Problem{std::move(path), std::move(message)};
 }
 
+std::string JsonNode::path() const {
+  std::vector<const JsonPathStep*> steps;
+  for (const JsonPathStep* s = step_; s != nullptr; s = s->parent) steps.push_back(s);
+  std::string out;
+  for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
+    const JsonPathStep& s = **it;
+    if (s.parent == nullptr) out += s.key;
+    else if (s.is_index) out += fmt::format("[{}]", s.index);
+    else out.append(".").append(s.key);
+  }
+  return out;
+}
+
+JsonNode JsonNode::member(const boost::json::value* value, std::string_view key) const {
+  return {value, reader_->step({step_, std::string(key)}), reader_};
+}
+
 bool JsonNode::live() const noexcept { return value_ != nullptr && !reader_->failed(); }
 
-void JsonNode::fail(std::string message) const { reader_->fail(path_, std::move(message)); }
+void JsonNode::fail(std::string message) const {
+  if (!reader_->failed()) reader_->fail(path(), std::move(message));
+}
 
 void JsonNode::fail_at(std::string_view key, std::string message) const {
-  reader_->fail(fmt::format("{}.{}", path_, key), std::move(message));
+  if (!reader_->failed()) reader_->fail(fmt::format("{}.{}", path(), key), std::move(message));
+}
+
+void JsonNode::fail_unknown(const std::string& value, std::string allowed) const {
+  fail(fmt::format("unknown value \"{}\" (one of: {})", value, allowed));
 }
 
 JsonNode JsonNode::object(std::initializer_list<std::string_view> allowed) const {
-  if (!live()) return absent(path_);
+  if (!live()) return absent();
   const auto* obj = value_->if_object();
   if (obj == nullptr) {
     fail("expected an object");
-    return absent(path_);
+    return absent();
   }
   if (allowed.size() > 0) {
     for (const auto& kv : *obj) {
       if (std::find(allowed.begin(), allowed.end(), std::string_view(kv.key())) == allowed.end()) {
         fail_at(kv.key(), "unknown field");
-        return absent(path_);
+        return absent();
       }
     }
   }
@@ -48,14 +71,13 @@ JsonNode JsonNode::object(std::initializer_list<std::string_view> allowed) const
 }
 
 JsonNode JsonNode::optional_field(std::string_view key) const {
-  std::string path = fmt::format("{}.{}", path_, key);
-  if (!live()) return absent(std::move(path));
+  if (!live()) return member(nullptr, key);
   const auto* obj = value_->if_object();
   if (obj == nullptr) {
     fail("expected an object");
-    return absent(std::move(path));
+    return member(nullptr, key);
   }
-  return {obj->if_contains(key), std::move(path), reader_};
+  return member(obj->if_contains(key), key);
 }
 
 JsonNode JsonNode::field(std::string_view key) const {
@@ -73,7 +95,8 @@ std::vector<JsonNode> JsonNode::items() const {
     return out;
   }
   out.reserve(arr->size());
-  for (std::size_t i = 0; i < arr->size(); ++i) out.push_back({&(*arr)[i], fmt::format("{}[{}]", path_, i), reader_});
+  for (std::size_t i = 0; i < arr->size(); ++i)
+    out.push_back({&(*arr)[i], reader_->step({step_, {}, i, true}), reader_});
   return out;
 }
 
@@ -82,7 +105,7 @@ std::vector<std::pair<std::string, JsonNode>> JsonNode::members() const {
   const JsonNode obj = object();
   if (!obj.present()) return out;
   for (const auto& kv : value_->get_object())
-    out.emplace_back(std::string(kv.key()), JsonNode{&kv.value(), fmt::format("{}.{}", path_, kv.key()), reader_});
+    out.emplace_back(std::string(kv.key()), member(&kv.value(), kv.key()));
   return out;
 }
 
@@ -128,14 +151,6 @@ std::vector<std::string> JsonNode::strings() const {
     out.push_back(std::move(*s));
   }
   return out;
-}
-
-std::optional<std::string> JsonNode::one_of_name(std::span<const std::string_view> spellings) const {
-  auto s = string();
-  if (!s) return std::nullopt;
-  if (std::find(spellings.begin(), spellings.end(), *s) != spellings.end()) return s;
-  fail(fmt::format("unknown value \"{}\" (one of: {})", *s, fmt::join(spellings, ", ")));
-  return std::nullopt;
 }
 
 }  // namespace essconf

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <initializer_list>
 #include <optional>
 #include <span>
@@ -35,11 +36,21 @@ Result<boost::json::value> parse_json(std::string_view text, int max_depth = 32)
 
 class JsonReader;
 
+// Where a node is: its parent's place, then ".key" or "[index]". Kept by the
+// reader; the path is spelt out only when it is asked for (a problem), so a
+// document that reads cleanly formats no path at all.
+struct JsonPathStep {
+  const JsonPathStep* parent = nullptr;
+  std::string key;  // the root's own text ("$") when there is no parent
+  std::size_t index = 0;
+  bool is_index = false;
+};
+
 // One value of the document being read (or an absent one: an optional field
 // that is not there, or anything read after a problem), with its path.
 class JsonNode {
  public:
-  const std::string& path() const noexcept { return path_; }
+  std::string path() const;
   bool present() const noexcept { return value_ != nullptr; }
   bool is_null() const noexcept { return value_ != nullptr && value_->is_null(); }
   const boost::json::value* value() const noexcept { return value_; }
@@ -71,25 +82,27 @@ class JsonNode {
 
  private:
   friend class JsonReader;
-  JsonNode(const boost::json::value* value, std::string path, const JsonReader* reader)
-      : value_(value), path_(std::move(path)), reader_(reader) {}
-  JsonNode absent(std::string path) const { return {nullptr, std::move(path), reader_}; }
+  JsonNode(const boost::json::value* value, const JsonPathStep* step, const JsonReader* reader)
+      : value_(value), step_(step), reader_(reader) {}
+  JsonNode absent() const { return {nullptr, step_, reader_}; }
+  JsonNode member(const boost::json::value* value, std::string_view key) const;
   bool live() const noexcept;  // present, and no problem yet
-  std::optional<std::string> one_of_name(std::span<const std::string_view> spellings) const;
+  void fail_unknown(const std::string& value, std::string allowed) const;
 
   const boost::json::value* value_;
-  std::string path_;
+  const JsonPathStep* step_;
   const JsonReader* reader_;
 };
 
 class JsonReader {
  public:
-  explicit JsonReader(const boost::json::value& root, std::string root_path = "$")
-      : root_(root), root_path_(std::move(root_path)) {}
+  explicit JsonReader(const boost::json::value& root, std::string root_path = "$") : root_(root) {
+    steps_.push_back({nullptr, std::move(root_path)});
+  }
   JsonReader(const JsonReader&) = delete;
   JsonReader& operator=(const JsonReader&) = delete;
 
-  JsonNode root() const { return {&root_, root_path_, this}; }
+  JsonNode root() const { return {&root_, &steps_.front(), this}; }
   bool failed() const noexcept { return problem_.has_value(); }
   // Records a problem (the first one is kept).
   void fail(std::string path, std::string message) const;
@@ -103,8 +116,11 @@ class JsonReader {
   const std::optional<Problem>& problem() const noexcept { return problem_; }
 
  private:
+  friend class JsonNode;
+  const JsonPathStep* step(JsonPathStep s) const { return &steps_.emplace_back(std::move(s)); }
+
   const boost::json::value& root_;
-  std::string root_path_;
+  mutable std::deque<JsonPathStep> steps_;  // a deque: steps never move, nodes point at them
   mutable std::optional<Problem> problem_;
 };
 
@@ -136,12 +152,13 @@ std::optional<Number> JsonNode::number() const {
 
 template <typename E>
 std::optional<E> JsonNode::one_of(std::span<const std::pair<E, std::string_view>> names) const {
-  std::vector<std::string_view> spellings;
-  for (const auto& entry : names) spellings.push_back(entry.second);
-  const auto chosen = one_of_name(spellings);
-  if (!chosen) return std::nullopt;
+  const auto s = string();
+  if (!s) return std::nullopt;
   for (const auto& [value, spelling] : names)
-    if (spelling == *chosen) return value;
+    if (spelling == *s) return value;
+  std::string allowed;
+  for (const auto& [value, spelling] : names) allowed.append(allowed.empty() ? "" : ", ").append(spelling);
+  fail_unknown(*s, std::move(allowed));
   return std::nullopt;
 }
 

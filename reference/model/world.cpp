@@ -137,11 +137,20 @@ void read_db_instances(const JsonNode& group, ScalingGroup& g) {
                                                    [](const JsonNode& n) { return id_text(n).value_or("Running"); });
 }
 
-ScalingGroup read_group(const JsonNode& item) {
+// A group as read, with the nodes its ids came from (for the checks that
+// need the whole World: duplicates, owners, EcsInstances).
+struct GroupRead {
+  ScalingGroup group;
+  JsonNode id;
+  std::vector<JsonNode> member_ids;
+};
+
+GroupRead read_group(const JsonNode& item) {
   const auto o = item.object({"ScalingGroupId", "LifecycleState", "MinSize", "MaxSize", "ScalingPolicy",
                               "LoadBalancers", "DBInstances", "Instances"});
-  ScalingGroup g;
-  g.id = id_text(o.field("ScalingGroupId")).value_or("");
+  GroupRead read{{}, o.field("ScalingGroupId"), {}};
+  ScalingGroup& g = read.group;
+  g.id = id_text(read.id).value_or("");
   g.state = enumeration(o.field("LifecycleState"), kGroupState).value_or(GroupState::active);
   g.min_size = count(o.field("MinSize"));
   g.max_size = count(o.field("MaxSize"));
@@ -153,33 +162,38 @@ ScalingGroup read_group(const JsonNode& item) {
   for (const auto& m_item : o.optional_field("Instances").items()) {
     const auto mo = m_item.object({"InstanceId", "CreationType", "LifecycleState"});
     Member m;
-    m.id = id_text(mo.field("InstanceId")).value_or("");
+    read.member_ids.push_back(mo.field("InstanceId"));
+    m.id = id_text(read.member_ids.back()).value_or("");
     m.creation = enumeration(mo.field("CreationType"), kCreation).value_or(CreationType::auto_created);
     m.state = enumeration(mo.optional_field("LifecycleState"), kMemberState).value_or(MemberState::in_service);
     g.members.push_back(std::move(m));
   }
-  return g;
+  return read;
 }
 
 void read_groups(const JsonNode& top, World& w) {
   UniqueIds ids("ScalingGroupId");
-  std::map<std::string, std::string> owner;  // instance id -> path of the group that has it
+  std::set<std::string_view> ecs_ids;
+  for (const auto& e : w.ecs) ecs_ids.insert(e.id);
+  std::vector<std::string> group_paths;
+  std::map<std::string, std::size_t> owner;  // instance id -> the group (index in group_paths) that has it
   for (const auto& item : top.optional_field("ScalingGroups").items()) {
-    ScalingGroup g = read_group(item);
-    if (!item.object().present()) return;
-    ids.add(g.id, item.field("ScalingGroupId"));
-    const auto members = item.optional_field("Instances").items();
-    for (std::size_t j = 0; j < g.members.size() && j < members.size(); ++j) {
-      const auto& id = g.members[j].id;
-      const auto where = members[j].field("InstanceId");
-      if (auto [it, fresh] = owner.emplace(id, item.path()); !fresh) {
-        where.fail(it->second == item.path() ? fmt::format("duplicate member \"{}\"", id)
-                                             : fmt::format("instance \"{}\" is also a member of {}", id, it->second));
-      } else if (w.ecs_instance(id) == nullptr) {
-        where.fail(fmt::format("member \"{}\" is not in EcsInstances", id));
+    GroupRead read = read_group(item);
+    if (!read.id.present()) return;  // not an object, or a problem already
+    ids.add(read.group.id, read.id);
+    const std::size_t here = group_paths.size();
+    group_paths.push_back(item.path());
+    for (std::size_t j = 0; j < read.group.members.size() && j < read.member_ids.size(); ++j) {
+      const auto& id = read.group.members[j].id;
+      if (auto [it, fresh] = owner.emplace(id, here); !fresh) {
+        read.member_ids[j].fail(it->second == here ? fmt::format("duplicate member \"{}\"", id)
+                                                   : fmt::format("instance \"{}\" is also a member of {}", id,
+                                                                 group_paths[it->second]));
+      } else if (ecs_ids.count(id) == 0) {
+        read.member_ids[j].fail(fmt::format("member \"{}\" is not in EcsInstances", id));
       }
     }
-    w.groups.push_back(std::move(g));
+    w.groups.push_back(std::move(read.group));
   }
 }
 

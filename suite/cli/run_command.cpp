@@ -224,8 +224,8 @@ int run_one_target(const RunCliOptions& o, runner::RunPlan plan, bool several, R
   plan.on_phase = [&progress] { progress.phase_starts(); };
   const runner::RunOutcome outcome = runner::run_target(plan);
   progress.clear();
-  if (!outcome.error.empty()) {
-    std::cerr << "essconf run: " << outcome.error << "\n";
+  if (outcome.error) {
+    std::cerr << "essconf run: " << outcome.error->text() << "\n";
     return 2;
   }
   if (several) std::cout << fmt::format("\n== target {} ==\n", plan.label);

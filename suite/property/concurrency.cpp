@@ -94,36 +94,9 @@ std::string transport_problem(const client::Exchange& x) {
 
 using Deadline = std::chrono::steady_clock::time_point;
 
-// Whether the target can run the phase: the fixture protocol answers and
-// offers `world`; Manual rounds also need `activities`.
-struct Readiness {
-  std::string error;  // empty: ready
-  bool lacks_world = false;
-  bool manual_rounds = false;
-};
-
-Readiness readiness(runner::FixtureDriver& fixture) {
-  const auto caps = fixture.capabilities();
-  if (!caps) return {"the fixture protocol is not usable: " + caps.error()};
-  if (!caps->has("world"))
-    return {"the target does not list the fixture feature \"world\", which the concurrency phase needs", true};
-  return {"", false, caps->has("activities")};
-}
-
-// Loads the round's World with PUT and checks that GET gives it back; an
-// error, or "" when it is loaded.
-std::string load_world(runner::FixtureDriver& fixture, const model::World& world) {
-  if (auto put = fixture.put_world(world); !put) return put.error();
-  const auto loaded = fixture.get_world();
-  if (!loaded) return loaded.error();
-  if (!(runner::comparable(*loaded, world) == runner::comparable(world, world)))
-    return "the target did not load the World faithfully: GET world after PUT differs from it";
-  return "";
-}
-
 // One client per connection, each connected (a request on its own
-// connection) before the barrier; an error when one cannot reach the target.
-std::string connect_clients(const ConcurrencyOptions& options, int round, Deadline deadline,
+// connection) before the barrier; a problem when one cannot reach the target.
+Status connect_clients(const ConcurrencyOptions& options, int round, Deadline deadline,
                             std::vector<client::HttpClient>& clients) {
   const auto connections = static_cast<std::size_t>(options.connections);
   clients.reserve(connections);
@@ -133,9 +106,9 @@ std::string connect_clients(const ConcurrencyOptions& options, int round, Deadli
     warm.target = options.run.target.base_path + "/_conformance/v1/capabilities";
     const auto x = clients.back().send(client::with_transport_headers(std::move(warm), options.run.target), deadline);
     if (x.error != client::TransportError::none)
-      return fmt::format("round {}: client {} could not reach the target: {}", round, c, transport_problem(x));
+      return Problem("", fmt::format("round {}: client {} could not reach the target: {}", round, c, transport_problem(x)));
   }
-  return "";
+  return Done{};
 }
 
 // Per client, its RemoveInstances call of the round, signed at `now` when
@@ -219,20 +192,27 @@ class Phase {
       report_.error = fmt::format("the concurrency phase needs at least one connection, not {}", options_.connections);
       return finish();
     }
-    const Readiness ready = readiness(fixture_);
-    if (!ready.error.empty()) {
-      report_.error = ready.error;
-      report_.lacks_world = ready.lacks_world;
+    // The target can run the phase when its fixture protocol answers and
+    // offers `world`; Manual rounds also need `activities`.
+    const auto caps = fixture_.capabilities();
+    if (!caps) {
+      report_.error = "the fixture protocol is not usable: " + caps.error();
       return finish();
     }
+    if (!caps->has("world")) {
+      report_.error = "the target does not list the fixture feature \"world\", which the concurrency phase needs";
+      report_.lacks_world = true;
+      return finish();
+    }
+    const bool manual_rounds = caps->has("activities");
     for (int round = 0; round < options_.rounds; ++round) {
-      if (round % 2 == 1 && !ready.manual_rounds) continue;  // Manual completion needs `activities`
+      if (round % 2 == 1 && !manual_rounds) continue;  // Manual completion needs `activities`
       if (std::chrono::steady_clock::now() >= deadline_) {
         report_.error = fmt::format("the run's time limit was reached after {} concurrency rounds", report_.rounds_run);
         break;
       }
-      if (std::string e = run_round(round); !e.empty()) {
-        report_.error = std::move(e);
+      if (auto ran = run_round(round); !ran) {
+        report_.error = ran.error();
         break;
       }
     }
@@ -241,21 +221,21 @@ class Phase {
 
  private:
   // Loads the round's World, races the clients, reads the World back and
-  // checks the history; an error when the round could not run.
-  std::string run_round(int round) {
+  // checks the history; a problem when the round could not run.
+  Status run_round(int round) {
     RoundPlan plan = plan_round(options_.seed, round, options_.connections);
-    if (std::string e = load_world(fixture_, plan.world); !e.empty()) return fmt::format("round {}: {}", round, e);
+    if (auto loaded = fixture_.load_world(plan.world); !loaded)
+      return Problem("", fmt::format("round {}: {}", round, loaded.error()));
     std::vector<client::HttpClient> clients;
-    std::string connect_error = connect_clients(options_, round, deadline_, clients);
-    if (!connect_error.empty()) {
+    if (auto connected = connect_clients(options_, round, deadline_, clients); !connected) {
       count_requests(clients);
-      return connect_error;
+      return connected;
     }
     const std::int64_t now = unix_now();
     std::vector<Operation> history = race(clients, round_requests(options_, plan, round, now), deadline_);
     count_requests(clients);
     auto after = fixture_.get_world();
-    if (!after) return fmt::format("round {}: {}", round, after.error());
+    if (!after) return Problem("", fmt::format("round {}: {}", round, after.error()));
     const model::Context context{now, options_.run.clock_tolerance, nullptr,
                                  options_.run.signature == runner::SignatureScheme::v3};
     LinearizabilityResult result = check_linearizable(plan.world, history, *after, options_.run.profile, context);
@@ -266,7 +246,7 @@ class Phase {
     if (options_.run.on_progress)
       options_.run.on_progress({"property.concurrency", static_cast<std::uint64_t>(round + 1),
                                 static_cast<std::uint64_t>(options_.rounds), report_.failures.size(), requests_sent()});
-    return "";
+    return Done{};
   }
 
   void count_requests(const std::vector<client::HttpClient>& clients) {

@@ -1,5 +1,7 @@
 #include "suite/runner/fixture_driver.hpp"
 
+#include "suite/runner/checker.hpp"
+
 #include <algorithm>
 
 #include <boost/json.hpp>
@@ -74,6 +76,15 @@ Result<model::World> FixtureDriver::get_world() {
   auto parsed = model::parse_world(x.body);
   if (!parsed) return Problem("", "GET /_conformance/v1/world returned an invalid World at " + parsed.error());
   return parsed;
+}
+
+Status FixtureDriver::load_world(const model::World& world) {
+  if (auto put = put_world(world); !put) return put;
+  const auto loaded = get_world();
+  if (!loaded) return loaded.problem();
+  if (!(comparable(*loaded, world) == comparable(world, world)))
+    return Problem("", "the target did not load the World faithfully: GET world after PUT differs from it");
+  return Done{};
 }
 
 Status FixtureDriver::complete_activities() {

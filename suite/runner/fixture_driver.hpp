@@ -25,6 +25,8 @@ class FixtureDriver {
   Result<Capabilities> capabilities();
   Status put_world(const model::World& world);
   Result<model::World> get_world();
+  // PUT, then GET to check that the target holds that state (ids in any order).
+  Status load_world(const model::World& world);
   Status complete_activities();
 
  private:

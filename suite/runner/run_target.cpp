@@ -105,14 +105,14 @@ RunOutcome run_target(const RunPlan& plan) {
     try {
       embedded = std::make_unique<EmbeddedServer>(plan.embedded);
     } catch (const std::system_error& e) {
-      out.error = fmt::format("cannot start the embedded reference server: {}", e.what());
+      out.error = Problem("", fmt::format("cannot start the embedded reference server: {}", e.what()));
       return out;
     }
     target = embedded->url();
   }
   const auto ro = run_options(plan, target);
   if (!ro) {
-    out.error = ro.error();
+    out.error = ro.problem();
     return out;
   }
   out.result = run_repeated(plan, *ro);

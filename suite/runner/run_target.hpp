@@ -42,7 +42,7 @@ struct RunPlan {
 struct RunOutcome {
   RunResult result;
   std::optional<BaselineReport> baseline;  // when the plan had a baseline
-  std::string error;                       // why the run could not start ("" when it did)
+  std::optional<Problem> error;            // why the run could not start (none when it did)
   int exit_status = 2;                     // 0 conformant, 1 not conformant, 2 the run could not happen
 };
 

@@ -39,7 +39,7 @@ TEST(RunTarget, TheEmbeddedReferenceIsConformant) {
   int phases = 0;
   plan.on_phase = [&phases] { ++phases; };
   const RunOutcome outcome = run_target(plan);
-  EXPECT_EQ(outcome.error, "");
+  EXPECT_FALSE(outcome.error) << outcome.error->text();
   EXPECT_EQ(outcome.exit_status, 0) << outcome.result.run_error;
   EXPECT_TRUE(outcome.result.conformant());
   EXPECT_EQ(outcome.result.cases.size(), plan.cases.size());
@@ -55,7 +55,7 @@ TEST(RunTarget, TheEmbeddedReferenceIsConformant) {
 
 TEST(RunTarget, AFaultOfTheEmbeddedServerExits1) {
   const RunOutcome outcome = run_target(min_size_fault_plan());
-  EXPECT_EQ(outcome.error, "");
+  EXPECT_FALSE(outcome.error) << outcome.error->text();
   EXPECT_EQ(outcome.exit_status, 1);
   EXPECT_TRUE(std::any_of(outcome.result.cases.begin(), outcome.result.cases.end(), [](const CaseResult& c) {
     return c.verdict.kind == VerdictKind::fail &&
@@ -114,7 +114,8 @@ TEST(RunTarget, ABadFixtureUrlStopsTheRunBeforeItStarts) {
   plan.fixture_url = "not a url";
   const RunOutcome outcome = run_target(plan);
   EXPECT_EQ(outcome.exit_status, 2);
-  EXPECT_TRUE(outcome.error.starts_with("--fixture-url \"not a url\": ")) << outcome.error;
+  ASSERT_TRUE(outcome.error);
+  EXPECT_TRUE(outcome.error->text().starts_with("--fixture-url \"not a url\": ")) << outcome.error->text();
   EXPECT_TRUE(outcome.result.cases.empty());
 }
 
@@ -124,7 +125,7 @@ TEST(RunTarget, AnUnreachableTargetIsARunError) {
   plan.cases = cases_starting("capacity.min-size.");
   plan.options.limits.connect_timeout = std::chrono::milliseconds(500);
   const RunOutcome outcome = run_target(plan);
-  EXPECT_EQ(outcome.error, "");
+  EXPECT_FALSE(outcome.error) << outcome.error->text();
   EXPECT_NE(outcome.result.run_error, "");
   EXPECT_EQ(outcome.exit_status, 2);
 }
