@@ -26,6 +26,7 @@ void add_clauses_command(CLI::App& app, int& exit_status);
 void add_explain_command(CLI::App& app, int& exit_status);
 void add_serve_command(CLI::App& app, int& exit_status);
 void add_run_command(CLI::App& app, int& exit_status);
+void add_probe_command(CLI::App& app, int& exit_status);
 void add_fuzz_commands(CLI::App& app, int& exit_status);  // fuzz and replay
 void add_report_command(CLI::App& app, int& exit_status);
 void add_selftest_command(CLI::App& app, int& exit_status);

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
     essconf::cli::add_explain_command(app, exit_status);
     essconf::cli::add_serve_command(app, exit_status);
     essconf::cli::add_run_command(app, exit_status);
+    essconf::cli::add_probe_command(app, exit_status);
     essconf::cli::add_fuzz_commands(app, exit_status);
     essconf::cli::add_report_command(app, exit_status);
     essconf::cli::add_selftest_command(app, exit_status);

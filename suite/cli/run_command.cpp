@@ -3,7 +3,6 @@
 // the same seeded cases in turn; without --target, the embedded reference.
 // This file maps the flags to a plan per target and prints the outcome;
 // runner::run_target (suite/runner/run_target.hpp) runs it.
-#include <fnmatch.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,6 +17,7 @@
 
 #include "suite/cli/commands.hpp"
 #include "suite/cli/progress_line.hpp"
+#include "suite/cli/run_flags.hpp"
 #include "suite/report/junit_report.hpp"
 #include "suite/report/results_json.hpp"
 #include "suite/report/terminal_report.hpp"
@@ -26,24 +26,15 @@
 #include "suite/runner/run.hpp"
 #include "suite/runner/run_target.hpp"
 
-#ifndef ESSCONF_CASES_DIR
-#define ESSCONF_CASES_DIR "fixtures/cases"
-#endif
-#ifndef ESSCONF_SOURCE_DIR
-#define ESSCONF_SOURCE_DIR ""
-#endif
-
 namespace essconf::cli {
 namespace {
 
 struct RunCliOptions {
   std::vector<std::string> targets;
   std::string fixture_url;
-  model::Profile profile = model::Profile::spec;
-  std::string signature = "v1";
+  SharedRunFlags shared;
   std::vector<std::string> filters;
   std::string shard;
-  std::uint64_t seed = 1;
   std::string out_dir;
   std::string junit;
   std::string baseline;
@@ -54,22 +45,9 @@ struct RunCliOptions {
   bool shuffle = false;
   int property_runs = 300;
   bool skip_catalog = false;
-  int connect_timeout_ms = 3000;
-  int request_timeout_ms = 10000;
-  int run_timeout_s = 600;
   int repeat = 1;
   bool no_progress = false;
 };
-
-bool selected(const runner::Case& c, const std::vector<std::string>& filters) {
-  if (filters.empty()) return true;
-  for (const auto& f : filters) {
-    if (fnmatch(f.c_str(), c.id.c_str(), 0) == 0) return true;
-    for (const auto& cl : c.clauses)
-      if (fnmatch(f.c_str(), cl.c_str(), 0) == 0) return true;
-  }
-  return false;
-}
 
 // "i/n" with 1 <= i <= n.
 bool parse_shard(const std::string& s, int& i, int& n) {
@@ -83,43 +61,6 @@ bool parse_shard(const std::string& s, int& i, int& n) {
   } catch (const std::exception&) {
     return false;
   }
-}
-
-// One --target: "[LABEL=]URL" or "[LABEL=]reference".
-struct TargetSpec {
-  std::string label;
-  std::string url;  // "" for the embedded reference server
-};
-
-bool valid_label(const std::string& s) {
-  return !s.empty() && s.size() <= 64 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; }) &&
-         s != "." && s != "..";
-}
-
-Result<TargetSpec> parse_target(const std::string& text) {
-  TargetSpec t;
-  std::string rest = text;
-  // A label precedes the first '=' when that '=' comes before any "://".
-  const auto eq = text.find('=');
-  if (eq != std::string::npos && eq < text.find("://")) {
-    t.label = text.substr(0, eq);
-    rest = text.substr(eq + 1);
-    if (!valid_label(t.label)) return Problem("", "a label is 1 to 64 letters, digits, '-', '_' or '.'");
-  }
-  if (rest == "reference") {
-    if (t.label.empty()) t.label = "reference";
-    return t;
-  }
-  auto url = client::parse_url(rest);
-  if (!url) return url.problem();
-  t.url = rest;
-  if (t.label.empty()) {
-    t.label = url->host + "-" + std::to_string(url->port);
-    for (char& c : t.label)
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') c = '_';
-  }
-  return t;
 }
 
 // FILE with "-LABEL" before its extension: one JUnit file per target.
@@ -173,12 +114,7 @@ runner::RunPlan plan_for(const RunCliOptions& o, const TargetSpec& spec, const s
   plan.fixture_url = o.fixture_url;
   auto& ro = plan.options;
   if (!o.access_key_id.empty()) ro.credentials.emplace(o.access_key_id, o.access_key_secret);
-  ro.profile = o.profile;
-  ro.signature = o.signature == "v3" ? runner::SignatureScheme::v3 : runner::SignatureScheme::v1;
-  ro.seed = o.seed;
-  ro.limits.connect_timeout = std::chrono::milliseconds(o.connect_timeout_ms);
-  ro.limits.request_timeout = std::chrono::milliseconds(o.request_timeout_ms);
-  ro.run_timeout = std::chrono::seconds(o.run_timeout_s);
+  o.shared.apply(ro);
   plan.cases = cases;
   plan.shard = shard;
   plan.property_runs = o.property_runs;
@@ -204,16 +140,8 @@ void print_outcome(const RunCliOptions& o, const runner::RunOutcome& outcome) {
 
 // results.json and JUnit, as the flags ask. -> 0, or 2 when a file could not be written.
 int write_outputs(const RunCliOptions& o, const runner::RunResult& result, const std::string& label, bool several) {
-  int status = 0;
-  auto write = [&](const std::string& file, const std::string& content) {
-    if (auto written = runner::write_file_atomically(file, content); !written) {
-      std::cerr << "essconf run: " << written.error() << "\n";
-      status = 2;
-    }
-  };
-  if (!o.out_dir.empty()) write(o.out_dir + (several ? "/" + label : "") + "/results.json", report::results_json(result));
-  if (!o.junit.empty()) write(several ? per_target_file(o.junit, label) : o.junit, report::junit_xml(result));
-  return status;
+  return write_run_files("essconf run", o.out_dir.empty() ? "" : o.out_dir + (several ? "/" + label : ""),
+                         o.junit.empty() || !several ? o.junit : per_target_file(o.junit, label), result);
 }
 
 // Runs the cases and the property phase against one target; prints its
@@ -256,20 +184,6 @@ std::optional<std::vector<TargetSpec>> parse_targets(const RunCliOptions& o) {
   return targets;
 }
 
-// The case catalog of --cases, its files named as in the repository.
-std::optional<std::vector<runner::Case>> load_catalog(const RunCliOptions& o) {
-  auto loaded = runner::load_cases(o.cases_dir);
-  if (!loaded.problems.empty()) {
-    for (const auto& p : loaded.problems) std::cerr << "essconf run: " << p.text() << "\n";
-    return std::nullopt;
-  }
-  // The catalog's files are named as in the repository (fixtures/cases/...), wherever it was built.
-  const std::string source_dir = std::string(ESSCONF_SOURCE_DIR) + "/";
-  for (auto& c : loaded.cases)
-    if (source_dir.size() > 1 && c.file.starts_with(source_dir)) c.file = c.file.substr(source_dir.size());
-  return std::move(loaded.cases);
-}
-
 // The cases --filter selects, of this --shard slice, in the order to run them.
 std::vector<runner::Case> select_cases(const RunCliOptions& o, std::vector<runner::Case> catalog, runner::Shard shard) {
   std::vector<runner::Case> cases;
@@ -278,7 +192,7 @@ std::vector<runner::Case> select_cases(const RunCliOptions& o, std::vector<runne
     if (!selected(c, o.filters)) continue;
     if (index++ % static_cast<std::size_t>(shard.count) == static_cast<std::size_t>(shard.index - 1)) cases.push_back(std::move(c));
   }
-  if (o.shuffle) std::shuffle(cases.begin(), cases.end(), std::mt19937_64(o.seed));
+  if (o.shuffle) std::shuffle(cases.begin(), cases.end(), std::mt19937_64(o.shared.seed));
   return cases;
 }
 
@@ -294,7 +208,7 @@ void print_list(const std::vector<runner::Case>& cases) {
 int run(const RunCliOptions& o) {
   const auto targets = parse_targets(o);
   if (!targets) return 2;
-  auto catalog = load_catalog(o);
+  auto catalog = load_catalog("essconf run", o.cases_dir, ESSCONF_SOURCE_DIR);
   if (!catalog) return 2;
   std::optional<runner::Baseline> baseline;
   if (!o.baseline.empty()) {
@@ -338,15 +252,15 @@ void add_run_command(CLI::App& app, int& exit_status) {
                   "[LABEL=]URL of a target, e.g. vendor=http://127.0.0.1:8080, or [LABEL=]reference for the embedded "
                   "reference server (repeatable: each gets the same cases; default: reference)");
   cmd->add_option("--fixture-url", o->fixture_url, "Fixture protocol base URL (default: the target's)");
-  add_profile_option(cmd, o->profile, "spec (every reading the ledger allows) or strict (the reference's choices)");
-  cmd->add_option("--signature", o->signature,
+  add_profile_option(cmd, o->shared.profile, "spec (every reading the ledger allows) or strict (the reference's choices)");
+  cmd->add_option("--signature", o->shared.signature,
                   "How signed requests are signed: v1 (HMAC-SHA1 parameters, the fixture protocol's) or v3 "
                   "(ACS3-HMAC-SHA256 headers; judges the target on V3 too)")
       ->check(CLI::IsMember({"v1", "v3"}))
       ->capture_default_str();
   cmd->add_option("--filter", o->filters, "Only cases whose id or a clause matches this glob (repeatable)");
   cmd->add_option("--shard", o->shard, "Run slice i of n (i/n)");
-  cmd->add_option("--seed", o->seed, "Seed for nonces")->capture_default_str();
+  cmd->add_option("--seed", o->shared.seed, "Seed for nonces")->capture_default_str();
   cmd->add_option("--out", o->out_dir, "Write DIR/results.json (docs/results.md); with several targets DIR/LABEL/results.json");
   cmd->add_option("--junit", o->junit, "Write JUnit XML to FILE; with several targets FILE-LABEL.xml for each");
   cmd->add_option("--baseline", o->baseline, "Known deviations: {\"entries\":[{\"case\":GLOB,\"reason\":..,\"expires\":YYYY-MM-DD}]}");
@@ -363,8 +277,7 @@ void add_run_command(CLI::App& app, int& exit_status) {
       ->capture_default_str();
   cmd->add_flag("--skip-catalog", o->skip_catalog, "Run only the property phase");
   cmd->add_flag("--shuffle", o->shuffle, "Run the cases in an order drawn from --seed (verdicts must not change)");
-  cmd->add_option("--connect-timeout-ms", o->connect_timeout_ms, "Connect timeout")->check(CLI::Range(1, 600000))->capture_default_str();
-  cmd->add_option("--request-timeout-ms", o->request_timeout_ms, "Per-request timeout")->check(CLI::Range(1, 600000))->capture_default_str();
+  add_timeout_options(cmd, o->shared);
   cmd->add_option("--repeat", o->repeat,
                   "Run every case and property N times with the same seed and report each verdict's stability; "
                   "a flaky one (verdicts that differ) fails the gate")
@@ -372,7 +285,6 @@ void add_run_command(CLI::App& app, int& exit_status) {
       ->capture_default_str();
   cmd->add_flag("--no-progress", o->no_progress,
                 "No live status line on stderr (it is drawn only when stderr is a terminal, NO_COLOR and TERM=dumb aside)");
-  cmd->add_option("--run-timeout-s", o->run_timeout_s, "Time limit of the run (of each repetition with --repeat)")->check(CLI::Range(1, 86400))->capture_default_str();
   cmd->callback([o, &exit_status] { exit_status = run(*o); });
 }
 

@@ -11,7 +11,7 @@ set -uo pipefail
 essconf=$1
 hostile_server=$2
 source "$(dirname "$0")/hostile_lib.sh"
-# Under ASan (the asan preset) a small quarantine keeps the memory figure about essconf.
+# Under ASan (the fuzz preset) a small quarantine keeps the memory figure about essconf.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=16"
 
 timeouts=(--request-timeout-ms 300 --connect-timeout-ms 300)

@@ -122,11 +122,8 @@ std::vector<wire::HttpRequest> round_requests(const ConcurrencyOptions& options,
                    {"ScalingGroupId", std::string(kGroup)}};
     for (std::size_t i = 0; i < plan.ids[c].size(); ++i)
       spec.params.emplace_back(fmt::format("InstanceId.{}", i + 1), plan.ids[c][i]);
-    if (options.run.credentials) {
-      spec.sign.emplace();
-      spec.sign->access_key_id = options.run.credentials->first;
-      spec.sign->access_key_secret = options.run.credentials->second;
-    }
+    if (options.run.credentials)
+      spec.sign = runner::SignSpec::with_key(options.run.credentials->first, options.run.credentials->second);
     const std::string nonce = fmt::format("conc-{:x}-{}-{}-{}", options.seed, round, c, now);
     requests.push_back(client::with_transport_headers(
         runner::build_request(runner::in_scheme(std::move(spec), options.run.signature), now, nonce,

@@ -170,7 +170,9 @@ void summary_section(pugi::xml_node body, const Matrix& m) {
     el(tr, "td", {}, f.properties == 0 ? std::string("none run")
                                        : fmt::format("{} of {} passed", f.properties - f.properties_failed, f.properties));
     el(tr, "td", {{"class", "muted"}},
-       fmt::format("profile {}, seed {}{}, started {}, {:.2f} s, {} HTTP requests", model::name(r.profile), r.seed,
+       fmt::format("{}profile {}, seed {}{}, started {}, {:.2f} s, {} HTTP requests",
+                   r.mode == runner::RunMode::probe ? "judged by essconf probe (no fixture protocol), " : "",
+                   model::name(r.profile), r.seed,
                    r.shard.empty() ? "" : ", shards " + r.shard, r.started_at, r.wall_seconds, r.http_requests));
   }
   chart(section, m);

@@ -86,7 +86,8 @@ std::string markdown_report(const Matrix& m, std::size_t max_bytes) {
     const auto& r = *m.targets[t];
     const auto& f = m.figures[t];
     const auto verdict = target_verdict(r, f);
-    out += fmt::format("| {} | {}{} | {}/{} | {}/{} | {} | {} / {} / {} / {} / {} | {} |\n", cell_text(runner::display_name(r)),
+    const std::string name = runner::display_name(r) + (r.mode == runner::RunMode::probe ? " (probe)" : "");
+    out += fmt::format("| {} | {}{} | {}/{} | {}/{} | {} | {} / {} / {} / {} / {} | {} |\n", cell_text(name),
                        verdict == "conformant" ? "✅ " : "❌ ", verdict, f.stated_passed, f.stated, f.implied_passed, f.implied,
                        f.deviations, f.cases[Cell::pass], f.cases[Cell::fail], f.cases[Cell::deviation],
                        f.cases[Cell::not_applicable], f.cases[Cell::error],

@@ -86,6 +86,7 @@ std::string results_json(const runner::RunResult& r) {
                    {"essconf", "0.1.0"},
                    {"spec_revision", r.spec_revision},
                    {"label", r.label},
+                   {"mode", std::string(runner::name(r.mode))},
                    {"shard", r.shard},
                    {"target", r.target},
                    {"fixture", r.fixture},

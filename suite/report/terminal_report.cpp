@@ -95,7 +95,8 @@ std::string summary_line(const RunResult& r) {
 
 std::string terminal_report(const RunResult& r, bool colour) {
   const Painter paint(colour);
-  std::string out = fmt::format("essconf run: {} (profile {}, spec {})\n", r.target, model::name(r.profile), r.spec_revision);
+  std::string out = fmt::format("essconf {}: {} (profile {}, spec {})\n", runner::name(r.mode), r.target, model::name(r.profile),
+                                r.spec_revision);
   if (!r.run_error.empty()) return out + "the run could not happen: " + r.run_error + "\n";
   out += clause_table(r, paint);
   for (const auto& c : r.cases) {

@@ -44,6 +44,14 @@ struct SignSpec {
   // "Signature" the Authorization's Credential and Signature.
   SignatureScheme scheme = SignatureScheme::v1;
 
+  // A valid signature with this key, everything else as default.
+  static SignSpec with_key(std::string id, std::string secret) {
+    SignSpec s;
+    s.access_key_id = std::move(id);
+    s.access_key_secret = std::move(secret);
+    return s;
+  }
+
   // Whether the spec means anything under v3: v1's SignatureMethod and
   // SignatureVersion have no v3 counterpart.
   bool expressible_in_v3() const;

@@ -114,6 +114,11 @@ RunResult read_results(const JsonNode& root) {
   r.spec_revision = text(o.field("spec_revision"));
   r.label = text(o.optional_field("label"));  // label and shard came after the first documents
   r.shard = text(o.optional_field("shard"));
+  // mode came with essconf probe: a document without it is a run's.
+  if (const auto mode = o.optional_field("mode"); mode.present()) {
+    if (auto m = parse_run_mode(text(mode))) r.mode = *m;
+    else mode.fail("expected run or probe");
+  }
   r.target = text(o.field("target"));
   r.fixture = text(o.field("fixture"));
   const auto profile = o.field("profile");
@@ -155,6 +160,7 @@ std::optional<Problem> add_slice(Merged& m, RunResult& r, const std::string& fil
   };
   auto& t = m.result;
   if (t.spec_revision != r.spec_revision) return disagree("spec revision", t.spec_revision, r.spec_revision);
+  if (t.mode != r.mode) return disagree("mode", std::string(name(t.mode)), std::string(name(r.mode)));
   if (t.profile != r.profile) return disagree("profile", std::string(name(t.profile)), std::string(name(r.profile)));
   if (t.seed != r.seed) return disagree("seed", std::to_string(t.seed), std::to_string(r.seed));
   // Each case and property may come from one slice only.

@@ -66,6 +66,26 @@ TEST(ResultsReader, RefusesBadDocumentsNamingThePath) {
   EXPECT_EQ(error, "$.properties[0].runs: expected a number in range");
   error = parse_results(with("\"profile\":\"spec\"", "\"profile\":\"lenient\"")).error();
   EXPECT_EQ(error, "$.profile: expected spec or strict");
+  error = parse_results(with("\"mode\":\"run\"", "\"mode\":\"peek\"")).error();
+  EXPECT_EQ(error, "$.mode: expected run or probe");
+}
+
+// essconf probe writes "mode":"probe"; documents from before modes are runs.
+TEST(ResultsReader, TheModeReadsBackAndDefaultsToRun) {
+  std::string doc = golden();
+  const auto at = doc.find("\"mode\":\"run\"");
+  ASSERT_NE(at, std::string::npos);
+  std::string probed = doc;
+  probed.replace(at, 12, "\"mode\":\"probe\"");
+  const auto p = parse_results(probed);
+  ASSERT_TRUE(p) << p.error();
+  EXPECT_EQ(p->mode, RunMode::probe);
+  EXPECT_EQ(report::results_json(*p), probed);
+  std::string older = doc;
+  older.erase(at, 13);  // "mode":"run",
+  const auto o = parse_results(older);
+  ASSERT_TRUE(o) << o.error();
+  EXPECT_EQ(o->mode, RunMode::run);
 }
 
 RunResult slice(const std::string& label, const std::string& shard, std::vector<std::string> ids) {
@@ -100,6 +120,14 @@ TEST(ResultsReader, SlicesOfOneTargetMerge) {
   EXPECT_EQ(v.http_requests, 20u);
   EXPECT_EQ(v.started_at, "2026-11-26T00:00:01Z");
   EXPECT_EQ(merged->at(1).cases.size(), 1u);
+}
+
+TEST(ResultsReader, SlicesOfAProbeAndARunDoNotMerge) {
+  RunResult probed = slice("v", "2/2", {"b"});
+  probed.mode = RunMode::probe;
+  const auto merged = merge_results({slice("v", "1/2", {"a"}), probed}, {"a.json", "b.json"});
+  ASSERT_FALSE(merged);
+  EXPECT_NE(merged.error().find("differ in mode"), std::string::npos) << merged.error();
 }
 
 TEST(ResultsReader, OverlappingOrDisagreeingSlicesDoNotMerge) {

@@ -11,6 +11,7 @@
 #include "reference/model/clause_ids.hpp"
 #include "reference/model/expectation_json.hpp"
 #include "reference/model/model.hpp"
+#include "suite/probe/probe_judge.hpp"
 #include "suite/runner/fixture_driver.hpp"
 
 namespace essconf::runner {
@@ -78,7 +79,9 @@ class CaseRunner {
     r.description = c.description;
     r.file = c.file;
     r.world_before = model::to_json(c.world);
+    answer_clauses_.clear();
     r.verdict = judge(c, r);
+    if (probing()) keep_judged_clauses(c, answer_clauses_, r);
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return r;
   }
@@ -93,12 +96,31 @@ class CaseRunner {
 
   // The spec as sent: signed with the run's credentials when the case leaves it unsigned.
   RequestSpec with_credentials(RequestSpec spec) const {
-    if (!spec.sign && o_.credentials) {
-      spec.sign.emplace();
-      spec.sign->access_key_id = o_.credentials->first;
-      spec.sign->access_key_secret = o_.credentials->second;
-    }
+    if (!spec.sign && o_.credentials) spec.sign = SignSpec::with_key(o_.credentials->first, o_.credentials->second);
     return in_scheme(std::move(spec), o_.signature);
+  }
+
+  bool probing() const noexcept { return o_.probe.has_value(); }
+
+  // What the target may answer: the model's for the World; under probe, the
+  // union over the declarations' Worlds, or nullopt (with why) when the request
+  // is not safe to send.
+  std::optional<model::Expectation> expectation_for(const model::World& world, const wire::HttpRequest& request,
+                                                    const model::Context& ctx, std::string& unsafe_why) const {
+    if (!probing()) return model::expect(world, request, o_.profile, ctx);
+    probe::Judgement j = probe::judge(*o_.probe, request, o_.profile, ctx);
+    if (!j.safe) {
+      unsafe_why = std::move(j.unsafe_why);
+      return std::nullopt;
+    }
+    return std::move(j.expectation);
+  }
+
+  static Verdict not_sent(const std::string& why) {
+    Verdict v;
+    v.kind = VerdictKind::not_applicable;
+    v.summary = "not sent: probe sends only requests that remove nothing (" + why + ")";
+    return v;
   }
 
   // What the judged sends leave for the checker.
@@ -112,7 +134,8 @@ class CaseRunner {
 
   Verdict judge(const Case& c, CaseResult& r) {
     if (auto v = cannot_run(c)) return *v;
-    if (auto loaded = fixture_.load_world(c.world); !loaded) return error_verdict(loaded.error());
+    if (!probing())
+      if (auto loaded = fixture_.load_world(c.world); !loaded) return error_verdict(loaded.error());
     model::World world = c.world;  // the model's view, call after call
     model::NonceLedger nonces;
     if (auto v = send_before(c, r, world, nonces)) return *v;
@@ -123,11 +146,58 @@ class CaseRunner {
     r.expectation = model::to_json(*sent.expectation);
     Verdict v = check({*sent.expectation, sent.world_before_last, c.complete_activities}, sent.observed);
     check_deterministic(c, sent, v);
+    if (probing()) answer_clauses_ = judged_by_answer(*sent.expectation, sent.observed);
     return v;
   }
 
+  // The clauses an answer bears out: those of the error outcomes it matches
+  // (the union over the declarations' Worlds merges outcomes, and one answer
+  // can match several), and those the checker judges on every answer.
+  static std::vector<std::string_view> judged_by_answer(const model::Expectation& e, const Observation& o) {
+    std::vector<std::string_view> out{model::clause::kErrorBody, model::clause::kRequestId, model::clause::kNoServerError,
+                                      e.format_clause};
+    const auto body = wire::parse_body(o.body);
+    const std::string code = body.field("Code").value_or("");
+    const std::string message = body.field("Message").value_or("");
+    // The best explanations only: when the answer matches an outcome that
+    // fixes its Code, an outcome that allows any code (which also matches) says
+    // nothing of its clauses; a target that ignores a signature and answers
+    // InvalidInstanceId.NotFound has not borne out rpc.signature.
+    auto matches = [&](const model::Outcome& x) {
+      return x.kind == model::Outcome::Kind::error && x.error.matches(o.status, code, message);
+    };
+    const bool specific = std::any_of(e.outcomes.begin(), e.outcomes.end(),
+                                      [&](const model::Outcome& x) { return matches(x) && !x.error.codes.empty(); });
+    for (const auto& outcome : e.outcomes)
+      if (matches(outcome) && (!specific || !outcome.error.codes.empty()))
+        out.insert(out.end(), outcome.clauses.begin(), outcome.clauses.end());
+    return out;
+  }
+
+  // Under probe, a case judges only the clauses the answer bears out: those
+  // of the outcome it matched, and those the checker judges on every answer
+  // (`answer_clauses`: its body, RequestId, format). Its other clauses are not
+  // judged, never passed; and when none is left, neither is the case.
+  static void keep_judged_clauses(const Case& c, const std::vector<std::string_view>& answer_clauses, CaseResult& r) {
+    Verdict& v = r.verdict;
+    if (v.kind != VerdictKind::pass && v.kind != VerdictKind::deviation) return;
+    std::vector<std::string> judged;
+    for (const auto& cl : c.clauses)
+      if (std::find(v.clauses.begin(), v.clauses.end(), cl) != v.clauses.end() ||
+          std::find(answer_clauses.begin(), answer_clauses.end(), cl) != answer_clauses.end())
+        judged.push_back(cl);
+    if (!judged.empty()) {
+      r.case_clauses = std::move(judged);
+      return;
+    }
+    v.summary = fmt::format("not judged: the answer is allowed under {} (the target's World may break it), not under {}",
+                            v.clauses.empty() ? std::string("another rule") : fmt::format("{}", fmt::join(v.clauses, ", ")),
+                            fmt::join(c.clauses, ", "));
+    v.kind = VerdictKind::not_applicable;
+  }
+
   std::optional<Verdict> cannot_run(const Case& c) const {
-    for (const auto& need : c.needs())
+    for (const auto& need : probing() ? std::vector<std::string>{} : c.needs())
       if (!caps_.has(need)) {
         Verdict v;
         v.kind = VerdictKind::not_applicable;
@@ -146,12 +216,15 @@ class CaseRunner {
       const auto request = client::with_transport_headers(
           build_request(with_credentials(spec), now, fresh_nonce(), o_.target.host_header()), o_.target);
       const model::Context ctx{now, o_.clock_tolerance, &nonces, o_.signature == SignatureScheme::v3};
-      const auto e = model::expect(world, request, o_.profile, ctx);
+      std::string unsafe;
+      const auto e = expectation_for(world, request, ctx, unsafe);
+      if (!e) return not_sent(unsafe);
       r.requests.push_back(wire::to_http_bytes(request));
       const client::Exchange x = api_.send(request, deadline_);
       if (x.error != client::TransportError::none)
         return error_verdict(fmt::format("the target {} (on a preparing request)", client::describe(x.error)));
-      if (e.reference.nonce_used) nonces.record(*e.reference.nonce_used, x.status / 100 == 2);
+      if (e->reference.nonce_used) nonces.record(*e->reference.nonce_used, x.status / 100 == 2);
+      if (probing()) continue;  // nothing probe sends changes the World
       auto now_world = fixture_.get_world();
       if (!now_world) return error_verdict(now_world.error());
       world = *now_world;
@@ -171,7 +244,9 @@ class CaseRunner {
       const auto request =
           client::with_transport_headers(build_request(spec, now, nonce, o_.target.host_header()), o_.target);
       const model::Context ctx{now, o_.clock_tolerance, &nonces, o_.signature == SignatureScheme::v3};
-      sent.expectation = model::expect(world, request, o_.profile, ctx);
+      std::string unsafe;
+      sent.expectation = expectation_for(world, request, ctx, unsafe);
+      if (!sent.expectation) return not_sent(unsafe);
       const std::string reference = model::to_json(*sent.expectation);
       if (i == 0) first_reference = reference;
       sent.same_expectation = sent.same_expectation && reference == first_reference;
@@ -193,7 +268,7 @@ class CaseRunner {
       if (!sent.first_answer) sent.first_answer.emplace(x.status, wire::parse_body(x.body).field("Code").value_or(""));
       sent.world_before_last = world;
       // The model's World for the next send: what the target should now hold.
-      if (i + 1 < c.repeat) {
+      if (i + 1 < c.repeat && !probing()) {
         auto now_world = fixture_.get_world();
         if (!now_world) return error_verdict(now_world.error());
         world = *now_world;
@@ -204,6 +279,13 @@ class CaseRunner {
 
   // Closing on bytes that are not HTTP is a proper answer: check only that nothing moved.
   Verdict closed_on_malformed(CaseResult& r, const model::World& world, const model::Expectation& expectation) {
+    if (probing()) {
+      r.expectation = model::to_json(expectation);
+      Verdict v;
+      v.clauses = {std::string(model::clause::kNoServerError)};
+      v.summary = "closed the connection on bytes that are not HTTP, as allowed";
+      return v;
+    }
     auto after = fixture_.get_world();
     if (!after) return error_verdict(after.error());
     r.world_after = model::to_json(*after);
@@ -222,6 +304,7 @@ class CaseRunner {
   }
 
   std::optional<Verdict> read_world_after(const Case& c, CaseResult& r, Observation& observed) {
+    if (probing()) return std::nullopt;  // no fixture protocol: the World is not read
     if (c.complete_activities)
       if (auto done = fixture_.complete_activities(); !done) return error_verdict(done.error());
     auto after = fixture_.get_world();
@@ -252,6 +335,7 @@ class CaseRunner {
   std::chrono::steady_clock::time_point deadline_;
   std::uint64_t rng_;
   std::uint64_t counter_ = 0;
+  std::vector<std::string_view> answer_clauses_;  // under probe: what the checker judged on the last answer
 };
 
 // ISO 8601 UTC with milliseconds ("2026-11-26T07:07:01.123Z"): targets run
@@ -265,6 +349,13 @@ std::string iso_now() {
 
 }  // namespace
 
+std::string_view name(RunMode m) noexcept { return m == RunMode::probe ? "probe" : "run"; }
+std::optional<RunMode> parse_run_mode(std::string_view text) noexcept {
+  if (text == "run") return RunMode::run;
+  if (text == "probe") return RunMode::probe;
+  return std::nullopt;
+}
+
 std::map<VerdictKind, int> RunResult::counts() const {
   std::map<VerdictKind, int> m;
   for (auto k : {VerdictKind::pass, VerdictKind::deviation, VerdictKind::fail, VerdictKind::not_applicable,
@@ -277,6 +368,10 @@ std::map<VerdictKind, int> RunResult::counts() const {
 struct CaseSession::Impl {
   Impl(const RunOptions& o, std::chrono::steady_clock::time_point deadline)
       : api(o.target, o.limits), fixture_client(o.fixture, o.limits), fixture(fixture_client) {
+    if (o.probe) {  // no fixture protocol: nothing is asked of it
+      runner.emplace(o, api, fixture, caps, deadline);
+      return;
+    }
     auto c = fixture.capabilities();
     if (!c) {
       error = "the fixture protocol is not usable: " + c.error();
@@ -353,6 +448,8 @@ RunResult run_cases(const std::vector<Case>& cases, const RunOptions& o) {
   result.fixture = o.fixture.origin() + o.fixture.base_path;
   result.profile = o.profile;
   result.seed = o.seed;
+  result.mode = o.probe ? RunMode::probe : RunMode::run;
+  if (o.probe) result.fixture.clear();
   result.started_at = iso_now();
   const auto start = std::chrono::steady_clock::now();
   CaseSession session(o, start + o.run_timeout);

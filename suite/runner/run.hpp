@@ -17,6 +17,7 @@
 #include "reference/model/expectation.hpp"
 #include "suite/client/http_client.hpp"
 #include "suite/runner/case.hpp"
+#include "suite/probe/probe_judge.hpp"
 #include "suite/runner/checker.hpp"
 
 namespace essconf::runner {
@@ -49,6 +50,10 @@ struct RunOptions {
   // only when asked for, the fixture protocol's Signature mode being v1.
   SignatureScheme signature = SignatureScheme::v1;
   ProgressCallback on_progress;  // empty: nobody is told
+  // essconf probe: no fixture protocol. Each request is judged over every
+  // World consistent with these declarations (probe::judge), sent only when
+  // safe, and the World is neither set nor read.
+  std::optional<probe::Declarations> probe;
 };
 
 struct CaseResult {
@@ -120,8 +125,16 @@ struct PropertyResult {
   bool flaky() const noexcept;
 };
 
+// How a target was judged: `essconf run` (the fixture protocol sets and reads
+// its World) or `essconf probe` (no fixture protocol: only what the
+// declarations decide, docs/probe.md).
+enum class RunMode { run, probe };
+std::string_view name(RunMode m) noexcept;
+std::optional<RunMode> parse_run_mode(std::string_view text) noexcept;
+
 struct RunResult {
   std::string spec_revision;
+  RunMode mode = RunMode::run;
   std::string label;  // the target's name in reports ("" before the CLI names it)
   std::string shard;  // "i/n" when the run was one slice of the catalog, else ""
   std::string target;
