@@ -175,20 +175,20 @@ void read_groups(const JsonNode& top, World& w) {
   UniqueIds ids("ScalingGroupId");
   std::set<std::string_view> ecs_ids;
   for (const auto& e : w.ecs) ecs_ids.insert(e.id);
-  std::vector<std::string> group_paths;
-  std::map<std::string, std::size_t> owner;  // instance id -> the group (index in group_paths) that has it
+  std::vector<JsonNode> group_items;  // their paths are spelt out only for a problem
+  std::map<std::string, std::size_t> owner;  // instance id -> the group (index in group_items) that has it
   for (const auto& item : top.optional_field("ScalingGroups").items()) {
     GroupRead read = read_group(item);
     if (!read.id.present()) return;  // not an object, or a problem already
     ids.add(read.group.id, read.id);
-    const std::size_t here = group_paths.size();
-    group_paths.push_back(item.path());
-    for (std::size_t j = 0; j < read.group.members.size() && j < read.member_ids.size(); ++j) {
+    const std::size_t here = group_items.size();
+    group_items.push_back(item);
+    for (std::size_t j = 0; j < read.member_ids.size(); ++j) {
       const auto& id = read.group.members[j].id;
       if (auto [it, fresh] = owner.emplace(id, here); !fresh) {
         read.member_ids[j].fail(it->second == here ? fmt::format("duplicate member \"{}\"", id)
                                                    : fmt::format("instance \"{}\" is also a member of {}", id,
-                                                                 group_paths[it->second]));
+                                                                 group_items[it->second].path()));
       } else if (ecs_ids.count(id) == 0) {
         read.member_ids[j].fail(fmt::format("member \"{}\" is not in EcsInstances", id));
       }

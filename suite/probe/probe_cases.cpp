@@ -7,11 +7,12 @@
 
 namespace essconf::probe {
 
-FreshIds::FreshIds(std::uint64_t seed, std::string run_token) : state_(seed), run_token_(std::move(run_token)) {}
+FreshIds::FreshIds(std::uint64_t seed, std::string run_token)
+    : state_(seed), run_token_(std::move(run_token)), token_hash_(std::hash<std::string>{}(run_token_)) {}
 
 std::string FreshIds::next(std::string_view prefix) {
   // splitmix64 over the seed, keyed by the run token: 20 base-36 characters.
-  std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL) ^ std::hash<std::string>{}(run_token_);
+  std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL) ^ token_hash_;
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   z ^= z >> 31;

@@ -2,7 +2,7 @@
 // the user declares (docs/probe.md). The case's groups become the declared
 // groups, every instance of its World a fresh id nobody has, its access keys
 // the declared key (or a fresh one), its literal nonces fresh for this run.
-// What the target may answer is then probe::judge's, not the case's World's:
+// What the target may answer is then probe::Judge's, not the case's World's:
 // a case whose own clause the answer does not bear out is "not judged".
 #pragma once
 
@@ -31,6 +31,7 @@ class FreshIds {
   std::string next(std::string_view prefix);
   std::uint64_t state_;
   std::string run_token_;
+  std::size_t token_hash_;  // keys every id to the run
 };
 
 // `c` moved onto `d`: ids, keys and nonces replaced in every request (its

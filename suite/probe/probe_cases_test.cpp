@@ -45,7 +45,7 @@ TEST(ProbeCases, EveryMovedCaseIsSafeUnderBothProfiles) {
         if (!signed_spec.sign && d.key) signed_spec.sign = runner::SignSpec::with_key(d.key->id, d.key->secret);
         const auto req = runner::build_request(signed_spec, kNow, "nonce-" + c.id);
         for (auto profile : {model::Profile::spec, model::Profile::strict}) {
-          const Judgement j = judge(d, req, profile, {kNow, 10, &nonces, false});
+          const Judgement j = Judge(d)(req, profile, {kNow, 10, &nonces, false});
           EXPECT_TRUE(j.safe) << c.id << ": " << j.unsafe_why;
         }
       }

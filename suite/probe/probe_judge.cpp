@@ -198,25 +198,23 @@ std::string names_real_pair(const Declarations& d, const wire::HttpRequest& requ
   return "";
 }
 
-Judgement judge(const Declarations& d, const wire::HttpRequest& request, model::Profile profile,
-                const model::Context& context) {
+Judge::Judge(Declarations d) : d_(std::move(d)), witnesses_(witness_worlds(d_)) {}
+
+Judgement Judge::operator()(const wire::HttpRequest& request, model::Profile profile, const model::Context& context) const {
   Judgement j;
-  j.unsafe_why = names_real_pair(d, request);
+  j.unsafe_why = names_real_pair(d_, request);
   j.safe = j.unsafe_why.empty();
-  bool first = true;
-  for (const auto& w : witness_worlds(d)) {
+  for (const auto& w : witnesses_) {
     model::Expectation e = model::expect(w, request, profile, context);
     if (j.safe && e.allows_success()) {
       j.safe = false;
       j.unsafe_why = fmt::format("a World consistent with the declarations accepts it: {}", model::to_json(w));
     }
-    if (first) {
-      for (auto& o : e.outcomes) match_database_by_prefix(o);
-      j.expectation = std::move(e);
-      first = false;
-    } else {
-      merge_into(j.expectation, std::move(e));
+    if (&w == &witnesses_.front()) {  // the base witness's decision and format clause
+      j.expectation.reference = e.reference;
+      j.expectation.format_clause = e.format_clause;
     }
+    merge_into(j.expectation, std::move(e));
   }
   std::sort(j.expectation.clauses.begin(), j.expectation.clauses.end());
   return j;

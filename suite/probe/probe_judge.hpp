@@ -88,7 +88,17 @@ struct Judgement {
 // Why the request names a declared group and a declared instance, or "".
 std::string names_real_pair(const Declarations& d, const wire::HttpRequest& request);
 
-Judgement judge(const Declarations& d, const wire::HttpRequest& request, model::Profile profile,
-                const model::Context& context);
+// The judgement under one set of declarations: the witness Worlds are built
+// once, and each request is judged on them.
+class Judge {
+ public:
+  explicit Judge(Declarations d);
+  const Declarations& declarations() const noexcept { return d_; }
+  Judgement operator()(const wire::HttpRequest& request, model::Profile profile, const model::Context& context) const;
+
+ private:
+  Declarations d_;
+  std::vector<model::World> witnesses_;
+};
 
 }  // namespace essconf::probe

@@ -68,7 +68,7 @@ TEST(ProbeJudge, EveryWitnessAgreesWithTheDeclarations) {
 
 TEST(ProbeJudge, ARemovalOfDeclaredMembersIsNeverSafe) {
   const Declarations d = two_groups(true);
-  const Judgement j = judge(d, request(d.groups[0].id, {d.groups[0].members[0]}, d), model::Profile::spec, context());
+  const Judgement j = Judge(d)(request(d.groups[0].id, {d.groups[0].members[0]}, d), model::Profile::spec, context());
   EXPECT_FALSE(j.safe);
   EXPECT_TRUE(j.expectation.allows_success());
 }
@@ -78,7 +78,7 @@ TEST(ProbeJudge, DeclaredGroupAndMemberTogetherAreUnsafeEvenWhenEveryWorldRefuse
   // Version is wrong: every World refuses, yet a target that ignored Version
   // would remove the member; probe does not send it.
   const auto req = request(d.groups[0].id, {d.groups[0].members[0]}, d, {{"Version", "2099-01-01"}});
-  const Judgement j = judge(d, req, model::Profile::spec, context());
+  const Judgement j = Judge(d)(req, model::Profile::spec, context());
   EXPECT_FALSE(j.safe);
   EXPECT_NE(j.unsafe_why.find("names the declared group"), std::string::npos) << j.unsafe_why;
 }
@@ -92,7 +92,7 @@ TEST(ProbeJudge, APercentEncodedIdStillCounts) {
 
 TEST(ProbeJudge, FreshInstancesInADeclaredGroupAreSafeAndAllowEveryGroupError) {
   const Declarations d = two_groups(false);
-  const Judgement j = judge(d, request(d.groups[0].id, {"i-probefresh00000000001"}, d), model::Profile::spec, context());
+  const Judgement j = Judge(d)(request(d.groups[0].id, {"i-probefresh00000000001"}, d), model::Profile::spec, context());
   EXPECT_TRUE(j.safe) << j.unsafe_why;
   EXPECT_TRUE(allows_code(j.expectation, "InvalidInstanceId.NotFound"));
   EXPECT_TRUE(allows_code(j.expectation, "IncorrectScalingGroupStatus"));
@@ -103,7 +103,7 @@ TEST(ProbeJudge, FreshInstancesInADeclaredGroupAreSafeAndAllowEveryGroupError) {
 
 TEST(ProbeJudge, ADeclaredKeyMakesSignatureErrorsUnexpectedOnAGoodSignature) {
   const Declarations d = two_groups(true);
-  const Judgement j = judge(d, request("asg-probefresh", {"i-probefresh"}, d), model::Profile::spec, context());
+  const Judgement j = Judge(d)(request("asg-probefresh", {"i-probefresh"}, d), model::Profile::spec, context());
   EXPECT_TRUE(j.safe);
   EXPECT_FALSE(allows_code(j.expectation, "SignatureDoesNotMatch"));
   EXPECT_TRUE(allows_code(j.expectation, "InvalidScalingGroupId.NotFound"));
@@ -113,7 +113,7 @@ TEST(ProbeJudge, TwentyOneFreshIdsAreSafeAndTheLimitsErrorIsAllowed) {
   const Declarations d = two_groups(false);
   std::vector<std::string> ids;
   for (int i = 0; i < 21; ++i) ids.push_back(fmt::format("i-probefresh{:010}", i));
-  const Judgement j = judge(d, request(d.groups[1].id, ids, d), model::Profile::spec, context());
+  const Judgement j = Judge(d)(request(d.groups[1].id, ids, d), model::Profile::spec, context());
   EXPECT_TRUE(j.safe);
   EXPECT_NE(std::find(j.expectation.clauses.begin(), j.expectation.clauses.end(), model::clause::kInstanceIdMax20),
             j.expectation.clauses.end());
@@ -227,7 +227,7 @@ RC_GTEST_PROP(ProbeJudgeProperty, ASafeRequestRemovesNothingAndEveryAllowedAnswe
   if (auto parsed = model::parse_world(model::to_json(w)); !parsed) RC_FAIL(parsed.problem().text());
   const wire::HttpRequest req = gen_probe_request(d);
   for (auto profile : {model::Profile::spec, model::Profile::strict}) {
-    const Judgement j = judge(d, req, profile, context());
+    const Judgement j = Judge(d)(req, profile, context());
     RC_TAG(j.safe ? "safe" : "unsafe");
     if (!j.safe) continue;
     const model::Expectation e = model::expect(w, req, profile, context());

@@ -69,7 +69,9 @@ class CaseRunner {
  public:
   CaseRunner(const RunOptions& o, client::HttpClient& api, FixtureDriver& fixture, const Capabilities& caps,
              std::chrono::steady_clock::time_point deadline)
-      : o_(o), api_(api), fixture_(fixture), caps_(caps), deadline_(deadline), rng_(o.seed) {}
+      : o_(o), api_(api), fixture_(fixture), caps_(caps), deadline_(deadline), rng_(o.seed) {
+    if (o.probe) probe_.emplace(*o.probe);
+  }
 
   CaseResult run(const Case& c) {
     const auto start = std::chrono::steady_clock::now();
@@ -79,9 +81,7 @@ class CaseRunner {
     r.description = c.description;
     r.file = c.file;
     r.world_before = model::to_json(c.world);
-    answer_clauses_.clear();
     r.verdict = judge(c, r);
-    if (probing()) keep_judged_clauses(c, answer_clauses_, r);
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return r;
   }
@@ -100,7 +100,7 @@ class CaseRunner {
     return in_scheme(std::move(spec), o_.signature);
   }
 
-  bool probing() const noexcept { return o_.probe.has_value(); }
+  bool probing() const noexcept { return probe_.has_value(); }
 
   // What the target may answer: the model's for the World; under probe, the
   // union over the declarations' Worlds, or nullopt (with why) when the request
@@ -108,7 +108,7 @@ class CaseRunner {
   std::optional<model::Expectation> expectation_for(const model::World& world, const wire::HttpRequest& request,
                                                     const model::Context& ctx, std::string& unsafe_why) const {
     if (!probing()) return model::expect(world, request, o_.profile, ctx);
-    probe::Judgement j = probe::judge(*o_.probe, request, o_.profile, ctx);
+    probe::Judgement j = (*probe_)(request, o_.profile, ctx);
     if (!j.safe) {
       unsafe_why = std::move(j.unsafe_why);
       return std::nullopt;
@@ -141,12 +141,15 @@ class CaseRunner {
     if (auto v = send_before(c, r, world, nonces)) return *v;
     Sent sent;
     sent.world_before_last = world;
-    if (auto v = send_judged(c, r, world, nonces, sent)) return *v;
+    if (auto v = send_judged(c, r, world, nonces, sent)) {
+      if (probing()) keep_judged_clauses(c, {}, *v, r.case_clauses);
+      return *v;
+    }
     if (auto v = read_world_after(c, r, sent.observed)) return *v;
     r.expectation = model::to_json(*sent.expectation);
     Verdict v = check({*sent.expectation, sent.world_before_last, c.complete_activities}, sent.observed);
     check_deterministic(c, sent, v);
-    if (probing()) answer_clauses_ = judged_by_answer(*sent.expectation, sent.observed);
+    if (probing()) keep_judged_clauses(c, judged_by_answer(*sent.expectation, sent.observed), v, r.case_clauses);
     return v;
   }
 
@@ -178,8 +181,8 @@ class CaseRunner {
   // of the outcome it matched, and those the checker judges on every answer
   // (`answer_clauses`: its body, RequestId, format). Its other clauses are not
   // judged, never passed; and when none is left, neither is the case.
-  static void keep_judged_clauses(const Case& c, const std::vector<std::string_view>& answer_clauses, CaseResult& r) {
-    Verdict& v = r.verdict;
+  static void keep_judged_clauses(const Case& c, const std::vector<std::string_view>& answer_clauses, Verdict& v,
+                                  std::vector<std::string>& case_clauses) {
     if (v.kind != VerdictKind::pass && v.kind != VerdictKind::deviation) return;
     std::vector<std::string> judged;
     for (const auto& cl : c.clauses)
@@ -187,7 +190,7 @@ class CaseRunner {
           std::find(answer_clauses.begin(), answer_clauses.end(), cl) != answer_clauses.end())
         judged.push_back(cl);
     if (!judged.empty()) {
-      r.case_clauses = std::move(judged);
+      case_clauses = std::move(judged);
       return;
     }
     v.summary = fmt::format("not judged: the answer is allowed under {} (the target's World may break it), not under {}",
@@ -335,7 +338,7 @@ class CaseRunner {
   std::chrono::steady_clock::time_point deadline_;
   std::uint64_t rng_;
   std::uint64_t counter_ = 0;
-  std::vector<std::string_view> answer_clauses_;  // under probe: what the checker judged on the last answer
+  std::optional<probe::Judge> probe_;  // under probe: the judgement over the declarations' Worlds
 };
 
 // ISO 8601 UTC with milliseconds ("2026-11-26T07:07:01.123Z"): targets run

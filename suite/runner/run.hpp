@@ -51,7 +51,7 @@ struct RunOptions {
   SignatureScheme signature = SignatureScheme::v1;
   ProgressCallback on_progress;  // empty: nobody is told
   // essconf probe: no fixture protocol. Each request is judged over every
-  // World consistent with these declarations (probe::judge), sent only when
+  // World consistent with these declarations (probe::Judge), sent only when
   // safe, and the World is neither set nor read.
   std::optional<probe::Declarations> probe;
 };
