@@ -32,6 +32,26 @@ constexpr std::array<DocumentedError, 9> kTable{{
      "To remove the instances, the total capacity will be lesser than the MinSize.", {}},
 }};
 
+// The gateway codes of rules.cpp's conventions that no other rule answers with.
+struct GatewayCode {
+  std::string_view code;
+  std::string_view clause;
+};
+constexpr std::array<GatewayCode, 12> kGatewayCodes{{
+    {"SignatureDoesNotMatch", clause::kSignature},
+    {"InvalidSignature", clause::kSignature},
+    {"InvalidSignatureMethod", clause::kSignature},
+    {"InvalidSignatureVersion", clause::kSignature},
+    {"InvalidAccessKeyId.NotFound", clause::kSignature},
+    {"InvalidAccessKeyId", clause::kSignature},
+    {"SignatureNonceUsed", clause::kNonce},
+    {"InvalidSignatureNonce", clause::kNonce},
+    {"InvalidTimeStamp.Expired", clause::kTimestamp},
+    {"InvalidTimeStamp.Format", clause::kTimestamp},
+    {"InvalidTimeStamp", clause::kTimestamp},
+    {"NoSuchVersion", clause::kVersion},
+}};
+
 std::string with_id(std::string_view pattern, std::string_view id) {
   return pattern.find("{}") == std::string_view::npos ? std::string(pattern) : fmt::format(fmt::runtime(pattern), id);
 }
@@ -56,6 +76,17 @@ std::optional<std::string_view> documented_error_clause(std::string_view code) n
     if (e.code == code && !e.shared_code) return e.clause;
   }
   return std::nullopt;
+}
+
+std::optional<std::string_view> gateway_error_clause(std::string_view code) noexcept {
+  for (const auto& g : kGatewayCodes)
+    if (g.code == code) return g.clause;
+  return std::nullopt;
+}
+
+std::optional<std::string_view> refusal_rule_clause(std::string_view code) noexcept {
+  if (auto c = documented_error_clause(code)) return c;
+  return gateway_error_clause(code);
 }
 
 }  // namespace essconf::model

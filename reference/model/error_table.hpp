@@ -41,4 +41,16 @@ const DocumentedError* documented_error(std::string_view clause) noexcept;
 // answer); nullopt for any other code.
 std::optional<std::string_view> documented_error_clause(std::string_view code) noexcept;
 
+// The clause whose rule answers with this code, for the RPC gateway's codes
+// (research/ess-facts.md, rules.cpp's conventions) that one rule only answers
+// with: SignatureDoesNotMatch is rpc.signature's, SignatureNonceUsed
+// rpc.nonce's, InvalidTimeStamp.Expired rpc.timestamp's, NoSuchVersion
+// rpc.version's. nullopt for a code several rules share (MissingParameter,
+// IncompleteSignature, InvalidAction.NotFound) and for any other code.
+std::optional<std::string_view> gateway_error_clause(std::string_view code) noexcept;
+
+// The one rule a refusal with this code names: documented_error_clause, else
+// gateway_error_clause.
+std::optional<std::string_view> refusal_rule_clause(std::string_view code) noexcept;
+
 }  // namespace essconf::model

@@ -3,8 +3,10 @@
 // and (when ../shared/ is beside the project) the rows are the page's rows.
 #include "reference/model/error_table.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <tuple>
 
@@ -35,6 +37,47 @@ TEST(ErrorTable, CodesNameTheirClauseUnlessShared) {
     if (!row.shared_code) {
       EXPECT_EQ(documented_error_clause(row.code), row.clause) << row.code;
     }
+}
+
+// Each gateway code belongs to its clause's rules only: over requests that
+// break each gateway rule, every outcome listing the code is one of that
+// clause's, and every code of the table is listed by some outcome.
+TEST(ErrorTable, GatewayCodesBelongToOneRuleEach) {
+  World w = testing::base_world();
+  w.auth.mode = AuthMode::signature;
+  NonceLedger used;
+  used.record({"LTAI-good", "n-used"}, true);
+  const std::vector<wire::HttpRequest> requests{
+      testing::Req().sign("LTAI-good", "wrong", "n-1").build(),
+      testing::Req().sign("LTAI-nobody", "s3cr3t", "n-2").build(),
+      testing::Req().sign("LTAI-good", "s3cr3t", "n-3").set("SignatureMethod", "HMAC-MD5").build(),
+      testing::Req().sign("LTAI-good", "s3cr3t", "n-4").set("SignatureVersion", "9.9").build(),
+      testing::Req().sign("LTAI-good", "s3cr3t", "n-used").build(),
+      testing::Req().sign("LTAI-good", "s3cr3t", "n-5", testing::kNow - 3600).build(),
+      testing::Req().sign_at("LTAI-good", "s3cr3t", "n-6", "yesterday").build(),
+      testing::Req().set("Version", "2013-01-01").sign("LTAI-good", "s3cr3t", "n-7").build(),
+  };
+  std::set<std::string> listed;
+  for (const auto& request : requests) {
+    const Expectation e = expect(w, request, Profile::spec, testing::context(&used));
+    for (const auto& outcome : e.outcomes)
+      for (const auto& code : outcome.error.codes)
+        if (auto clause = gateway_error_clause(code)) {
+          listed.insert(code);
+          EXPECT_NE(std::find(outcome.clauses.begin(), outcome.clauses.end(), *clause), outcome.clauses.end())
+              << code << " is listed by an outcome of another rule: " << outcome.why;
+        }
+  }
+  for (const auto* code : {"SignatureDoesNotMatch", "InvalidSignature", "InvalidSignatureMethod", "InvalidSignatureVersion",
+                           "InvalidAccessKeyId.NotFound", "InvalidAccessKeyId", "SignatureNonceUsed", "InvalidSignatureNonce",
+                           "InvalidTimeStamp.Expired", "InvalidTimeStamp.Format", "InvalidTimeStamp", "NoSuchVersion"}) {
+    EXPECT_TRUE(listed.count(code)) << code << ": no rule answers with it";
+    EXPECT_TRUE(gateway_error_clause(code).has_value()) << code;
+  }
+  EXPECT_EQ(gateway_error_clause("MissingParameter"), std::nullopt) << "many rules answer MissingParameter";
+  EXPECT_EQ(gateway_error_clause("IncompleteSignature"), std::nullopt) << "a missing parameter's code too";
+  EXPECT_EQ(refusal_rule_clause("InvalidScalingGroupId.NotFound"), clause::kGroupNotFound);
+  EXPECT_EQ(refusal_rule_clause("SignatureNonceUsed"), clause::kNonce);
 }
 
 TEST(ErrorTable, MessagesNameTheIdWhereThePageWritesXXX) {

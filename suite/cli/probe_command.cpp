@@ -2,12 +2,11 @@
 // (docs/probe.md). Each case is moved onto what the user declares (--group,
 // --member, --access-key-id), judged over every World consistent with it, and
 // sent only when it removes nothing in any of them. Same outputs and exit
-// codes as essconf run.
+// codes as essconf run, and generated requests the same way (--property-runs).
 #include <unistd.h>
 
 #include <iostream>
 #include <memory>
-#include <random>
 
 #include <fmt/format.h>
 
@@ -15,7 +14,7 @@
 #include "suite/cli/run_flags.hpp"
 #include "suite/probe/probe_cases.hpp"
 #include "suite/report/terminal_report.hpp"
-#include "suite/runner/run.hpp"
+#include "suite/runner/run_target.hpp"
 
 namespace essconf::cli {
 namespace {
@@ -60,11 +59,6 @@ Result<probe::Declarations> declarations(const ProbeCliOptions& o) {
   return d;
 }
 
-std::string run_token() {
-  std::random_device rd;
-  return fmt::format("{:08x}{:08x}", rd(), rd());
-}
-
 int probe_target(const ProbeCliOptions& o) {
   auto target = parse_target(o.target);
   if (!target) {
@@ -82,31 +76,33 @@ int probe_target(const ProbeCliOptions& o) {
   }
   auto catalog = load_catalog("essconf probe", o.cases_dir, ESSCONF_SOURCE_DIR);
   if (!catalog) return 2;
-  probe::FreshIds fresh(o.shared.seed, run_token());
-  std::vector<runner::Case> cases;
-  for (const auto& c : *catalog)
-    if (selected(c, o.filters)) cases.push_back(probe::to_probe_case(c, *d, fresh));
+  auto fresh = probe::FreshIds::for_new_run(o.shared.seed);
+  runner::RunPlan plan;
+  plan.target = target->url;
+  plan.label = target->label;
+  plan.property_runs = o.shared.property_runs;
+  if (!o.shared.skip_catalog)
+    for (const auto& c : *catalog)
+      if (selected(c, o.filters)) plan.cases.push_back(probe::to_probe_case(c, *d, fresh));
   if (o.list) {
-    for (const auto& c : cases) std::cout << c.id << "\n";
-    std::cout << cases.size() << " cases\n";
+    for (const auto& c : plan.cases) std::cout << c.id << "\n";
+    std::cout << plan.cases.size() << " cases\n";
     return 0;
   }
-  if (cases.empty()) {
-    std::cerr << "essconf probe: no case matches the filters\n";
+  if (plan.cases.empty() && plan.property_runs == 0) {
+    std::cerr << "essconf probe: nothing to run: no case matches the filters and --property-runs is 0\n";
     return 2;
   }
-  runner::RunOptions ro;
-  ro.target = *client::parse_url(target->url);
-  ro.fixture = ro.target;
-  o.shared.apply(ro);
-  if (d->key) ro.credentials.emplace(d->key->id, d->key->secret);
-  ro.probe = *d;
-  runner::RunResult result = runner::run_cases(cases, ro);
-  result.label = target->label;
-  std::cout << report::terminal_report(result, isatty(STDOUT_FILENO) != 0) << std::flush;
-  const int written = write_run_files("essconf probe", o.out_dir, o.junit, result);
-  const int verdict = !result.run_error.empty() ? 2 : result.conformant() ? 0 : 1;
-  return std::max(verdict, written);
+  o.shared.apply(plan.options);
+  if (d->key) plan.options.credentials.emplace(d->key->id, d->key->secret);
+  plan.options.probe = *d;
+  const runner::RunOutcome outcome = runner::run_target(plan);
+  if (outcome.error) {
+    std::cerr << "essconf probe: " << outcome.error->text() << "\n";
+    return 2;
+  }
+  std::cout << report::terminal_report(outcome.result, isatty(STDOUT_FILENO) != 0) << std::flush;
+  return std::max(outcome.exit_status, write_run_files("essconf probe", o.out_dir, o.junit, outcome.result));
 }
 
 }  // namespace
@@ -134,6 +130,10 @@ void add_probe_command(CLI::App& app, int& exit_status) {
   cmd->add_option("--junit", o->junit, "Write JUnit XML to FILE");
   cmd->add_option("--cases", o->cases_dir, "Directory of case files")->capture_default_str();
   cmd->add_flag("--list", o->list, "List the selected cases and exit");
+  add_property_options(cmd, o->shared,
+                       "Generated near-valid and malformed requests, moved onto the declarations and sent when safe "
+                       "(0: none)",
+                       "Send only generated requests");
   add_timeout_options(cmd, o->shared);
   cmd->callback([o, &exit_status] { exit_status = probe_target(*o); });
 }

@@ -43,8 +43,6 @@ struct RunCliOptions {
   std::string cases_dir = ESSCONF_CASES_DIR;
   bool list = false;
   bool shuffle = false;
-  int property_runs = 300;
-  bool skip_catalog = false;
   int repeat = 1;
   bool no_progress = false;
 };
@@ -117,7 +115,7 @@ runner::RunPlan plan_for(const RunCliOptions& o, const TargetSpec& spec, const s
   o.shared.apply(ro);
   plan.cases = cases;
   plan.shard = shard;
-  plan.property_runs = o.property_runs;
+  plan.property_runs = o.shared.property_runs;
   plan.repeat = o.repeat;
   plan.baseline = baseline;
   plan.label = spec.label;
@@ -229,8 +227,8 @@ int run(const RunCliOptions& o) {
     print_list(cases);
     return 0;
   }
-  if (o.skip_catalog) cases.clear();
-  if (cases.empty() && !o.skip_catalog) {
+  if (o.shared.skip_catalog) cases.clear();
+  if (cases.empty() && !o.shared.skip_catalog) {
     std::cerr << "essconf run: no case matches the filters\n";
     return 2;
   }
@@ -270,12 +268,10 @@ void add_run_command(CLI::App& app, int& exit_status) {
   key_secret->needs(key_id);
   cmd->add_option("--cases", o->cases_dir, "Directory of case files")->capture_default_str();
   cmd->add_flag("--list", o->list, "List the selected cases and exit");
-  cmd->add_option("--property-runs", o->property_runs,
-                  "Generated cases of the property phase (0: no property phase); command sequences and "
-                  "concurrency rounds scale with it")
-      ->check(CLI::Range(0, 1000000))
-      ->capture_default_str();
-  cmd->add_flag("--skip-catalog", o->skip_catalog, "Run only the property phase");
+  add_property_options(cmd, o->shared,
+                       "Generated cases of the property phase (0: no property phase); command sequences and "
+                       "concurrency rounds scale with it",
+                       "Run only the property phase");
   cmd->add_flag("--shuffle", o->shuffle, "Run the cases in an order drawn from --seed (verdicts must not change)");
   add_timeout_options(cmd, o->shared);
   cmd->add_option("--repeat", o->repeat,

@@ -87,6 +87,12 @@ void add_timeout_options(CLI::App* cmd, SharedRunFlags& flags) {
       ->capture_default_str();
 }
 
+void add_property_options(CLI::App* cmd, SharedRunFlags& flags, const std::string& runs_help,
+                          const std::string& skip_help) {
+  cmd->add_option("--property-runs", flags.property_runs, runs_help)->check(CLI::Range(0, 1000000))->capture_default_str();
+  cmd->add_flag("--skip-catalog", flags.skip_catalog, skip_help);
+}
+
 int write_run_files(std::string_view command, const std::string& out_dir, const std::string& junit,
                     const runner::RunResult& result) {
   int status = 0;

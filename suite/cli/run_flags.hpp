@@ -31,6 +31,8 @@ struct SharedRunFlags {
   int connect_timeout_ms = 3000;
   int request_timeout_ms = 10000;
   int run_timeout_s = 600;
+  int property_runs = 300;    // generated cases of the property phase (0: none)
+  bool skip_catalog = false;  // only the property phase
 
   // Sets the RunOptions they map to.
   void apply(runner::RunOptions& options) const;
@@ -38,6 +40,10 @@ struct SharedRunFlags {
 
 // --connect-timeout-ms, --request-timeout-ms and --run-timeout-s.
 void add_timeout_options(CLI::App* cmd, SharedRunFlags& flags);
+
+// --property-runs and --skip-catalog, with what they mean to this command.
+void add_property_options(CLI::App* cmd, SharedRunFlags& flags, const std::string& runs_help,
+                          const std::string& skip_help);
 
 // One --target: "[LABEL=]URL" or "[LABEL=]reference".
 struct TargetSpec {

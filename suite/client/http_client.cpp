@@ -126,6 +126,7 @@ wire::HttpRequest with_transport_headers(wire::HttpRequest request, const Url& u
 struct HttpClient::Impl {
   Url url;
   ClientLimits limits;
+  Resend resend;
   net::io_context ioc{1};
   beast::tcp_stream stream{ioc};
   beast::flat_buffer buffer;
@@ -133,7 +134,7 @@ struct HttpClient::Impl {
   bool reused = false;  // the connection has carried a complete exchange
   std::uint64_t sent = 0;
 
-  Impl(Url u, ClientLimits l) : url(std::move(u)), limits(l) {}
+  Impl(Url u, ClientLimits l, Resend r) : url(std::move(u)), limits(l), resend(r) {}
 
   // One attempt's outcome beyond the Exchange: whether the same request may
   // be sent again on a fresh connection.
@@ -460,14 +461,14 @@ struct HttpClient::Impl {
       const auto attempt = exchange(bytes, head, deadline, x);
       // A kept-alive connection the server dropped while idle: nothing of a
       // response came, so the request goes once more on a fresh connection.
-      if (!attempt.retryable || tries > 0 || Clock::now() >= deadline) return finish();
+      if (resend == Resend::never || !attempt.retryable || tries > 0 || Clock::now() >= deadline) return finish();
       x = Exchange{};
     }
   }
 };
 
-HttpClient::HttpClient(Url url, ClientLimits limits)
-    : impl_(std::make_unique<Impl>(std::move(url), limits)) {}
+HttpClient::HttpClient(Url url, ClientLimits limits, Resend resend)
+    : impl_(std::make_unique<Impl>(std::move(url), limits, resend)) {}
 
 HttpClient::~HttpClient() = default;
 HttpClient::HttpClient(HttpClient&&) noexcept = default;

@@ -47,9 +47,18 @@ struct Exchange {
   std::string_view header(std::string_view name) const noexcept;  // first, case-insensitive, or ""
 };
 
+// Whether a request a kept-alive connection dropped without a byte of answer
+// goes again on a fresh connection. The server may have closed the idle
+// connection just as the request went (it never saw it), or read the request
+// and closed without answering (it may have acted on it). Only a request that
+// is safe to repeat may be resent: the fixture protocol's. A RemoveInstances
+// call never is (RFC 9110 9.2.2: it is not idempotent, whatever its method),
+// and resending it would hide the dropped answer behind a replayed nonce.
+enum class Resend { never, when_dropped };
+
 class HttpClient {
  public:
-  HttpClient(Url url, ClientLimits limits = {});
+  HttpClient(Url url, ClientLimits limits = {}, Resend resend = Resend::never);
   ~HttpClient();
   HttpClient(HttpClient&&) noexcept;
   HttpClient& operator=(HttpClient&&) noexcept;

@@ -1,7 +1,9 @@
 #include "suite/probe/probe_cases.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
+#include <random>
 
 #include <fmt/format.h>
 
@@ -9,6 +11,11 @@ namespace essconf::probe {
 
 FreshIds::FreshIds(std::uint64_t seed, std::string run_token)
     : state_(seed), run_token_(std::move(run_token)), token_hash_(std::hash<std::string>{}(run_token_)) {}
+
+FreshIds FreshIds::for_new_run(std::uint64_t seed) {
+  std::random_device rd;
+  return {seed, fmt::format("{:08x}{:08x}", rd(), rd())};
+}
 
 std::string FreshIds::next(std::string_view prefix) {
   // splitmix64 over the seed, keyed by the run token: 20 base-36 characters.
@@ -30,12 +37,22 @@ std::string FreshIds::next(std::string_view prefix) {
 std::string FreshIds::instance() { return next("i-"); }
 std::string FreshIds::group() { return next("asg-"); }
 std::string FreshIds::key() { return next("LTAIprobe"); }
-std::string FreshIds::nonce(const std::string& literal) const { return literal + "-" + run_token_; }
+std::string FreshIds::nonce_suffix() { return fmt::format("-{}-{}", run_token_, ++cases_); }
 
 namespace {
 
+// A byte that can continue an id: a letter, a digit, '-', '_', or any byte of
+// a multi-byte UTF-8 character.
+bool id_byte(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u >= 0x80 || std::isalnum(u) != 0 || c == '-' || c == '_';
+}
+
 // Replaces every id of `map` in `text`, longest first at each position, in
-// one pass: a replacement is never replaced again.
+// one pass: a replacement is never replaced again. Only whole ids are
+// replaced: "asg-a-2", an id derived from "asg-a" to name a group that does
+// not exist, stays as it is, where "asg-demo-2" could be a group of the
+// target's.
 class IdMap {
  public:
   void add(const std::string& from, std::string to) {
@@ -47,8 +64,10 @@ class IdMap {
     for (std::size_t i = 0; i < text.size();) {
       const std::string* best = nullptr;
       const std::string* best_to = nullptr;
+      const bool starts_id = i == 0 || !id_byte(text[i - 1]);
       for (const auto& [from, to] : map_)
-        if (text.substr(i, from.size()) == from && (best == nullptr || from.size() > best->size())) {
+        if (starts_id && text.substr(i, from.size()) == from && (best == nullptr || from.size() > best->size()) &&
+            (i + from.size() == text.size() || !id_byte(text[i + from.size()]))) {
           best = &from;
           best_to = &to;
         }
@@ -76,7 +95,7 @@ struct KeyMove {
 };
 
 runner::RequestSpec moved(runner::RequestSpec spec, const IdMap& ids, const std::map<std::string, KeyMove>& keys,
-                          const model::World& world, const FreshIds& fresh) {
+                          const model::World& world, const std::string& nonce_suffix) {
   for (auto& [name, value] : spec.params) value = ids.apply(value);
   spec.raw = ids.apply(spec.raw);
   for (auto& h : spec.headers) h.value = ids.apply(h.value);
@@ -90,7 +109,7 @@ runner::RequestSpec moved(runner::RequestSpec spec, const IdMap& ids, const std:
   } else {
     s.access_key_id = ids.apply(s.access_key_id);
   }
-  if (s.nonce) s.nonce = fresh.nonce(*s.nonce);
+  if (s.nonce) *s.nonce += nonce_suffix;
   return spec;
 }
 
@@ -114,8 +133,9 @@ runner::Case to_probe_case(const runner::Case& c, const Declarations& d, FreshId
   runner::Case out = c;
   out.world = base_world(d);
   out.complete_activities = false;
-  out.request = moved(c.request, ids, keys, c.world, fresh);
-  for (auto& b : out.before) b = moved(b, ids, keys, c.world, fresh);
+  const std::string nonce_suffix = fresh.nonce_suffix();
+  out.request = moved(c.request, ids, keys, c.world, nonce_suffix);
+  for (auto& b : out.before) b = moved(b, ids, keys, c.world, nonce_suffix);
   return out;
 }
 

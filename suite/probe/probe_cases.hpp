@@ -1,7 +1,7 @@
 // The catalog as essconf probe sends it: every case's request moved onto what
 // the user declares (docs/probe.md). The case's groups become the declared
 // groups, every instance of its World a fresh id nobody has, its access keys
-// the declared key (or a fresh one), its literal nonces fresh for this run.
+// the declared key (or a fresh one), its literal nonces fresh for this run and case.
 // What the target may answer is then probe::Judge's, not the case's World's:
 // a case whose own clause the answer does not bear out is "not judged".
 #pragma once
@@ -21,17 +21,22 @@ namespace essconf::probe {
 class FreshIds {
  public:
   FreshIds(std::uint64_t seed, std::string run_token);
+  // Fresh ids for a run of `seed` with a random token of its own.
+  static FreshIds for_new_run(std::uint64_t seed);
   std::string instance();
   std::string group();
   std::string key();
-  // A literal nonce made unique to this run.
-  std::string nonce(const std::string& literal) const;
+  // What a case's literal nonces get appended, unique to this run and to the
+  // case: two cases that share a literal (generated ones do) share no nonce,
+  // and one case's requests still share theirs.
+  std::string nonce_suffix();
 
  private:
   std::string next(std::string_view prefix);
   std::uint64_t state_;
   std::string run_token_;
   std::size_t token_hash_;  // keys every id to the run
+  std::uint64_t cases_ = 0;  // nonce suffixes handed out
 };
 
 // `c` moved onto `d`: ids, keys and nonces replaced in every request (its

@@ -78,7 +78,8 @@ TEST(ProbeCases, TheCasesGroupsBecomeTheDeclaredGroupsInOrder) {
   }
   c.world.auth.mode = model::AuthMode::signature;
   c.world.auth.keys = {{"LTAI-good", "s3cr3t", true}, {"LTAI-denied", "x", false}};
-  c.request.params = {{"ScalingGroupId", "asg-a"}, {"Other", "asg-b"}, {"Third", "asg-c"}};
+  c.request.params = {{"ScalingGroupId", "asg-a"}, {"Other", "asg-b"}, {"Third", "asg-c"}, {"Derived", "asg-a-2"}};
+  c.request.raw = "ScalingGroupId=asg-a&X=asg-ab&Y=xasg-a&Z=asg-a%20";
   c.request.sign = runner::SignSpec::with_key("LTAI-good", "s3cr3t");
   c.request.sign->nonce = "n-1";
   runner::Case moved = to_probe_case(c, d, fresh);
@@ -86,9 +87,18 @@ TEST(ProbeCases, TheCasesGroupsBecomeTheDeclaredGroupsInOrder) {
   EXPECT_EQ(moved.request.params[1].second, d.groups[1].id);
   EXPECT_TRUE(moved.request.params[2].second.starts_with("asg-"));
   EXPECT_EQ(moved.request.params[2].second.size(), 24U);
+  // Only whole ids move: an id derived from a case's id names nobody's group
+  // as it is, where one derived from a declared id could name the target's.
+  EXPECT_EQ(moved.request.params[3].second, "asg-a-2");
+  EXPECT_EQ(moved.request.raw, "ScalingGroupId=" + d.groups[0].id + "&X=asg-ab&Y=xasg-a&Z=" + d.groups[0].id + "%20");
   EXPECT_EQ(moved.request.sign->access_key_id, d.key->id);
   EXPECT_EQ(moved.request.sign->access_key_secret, d.key->secret);
-  EXPECT_EQ(*moved.request.sign->nonce, "n-1-t");
+  EXPECT_EQ(*moved.request.sign->nonce, "n-1-t-1");
+  // The same literal in the next case, or a request before, is another nonce; a case's own requests share theirs.
+  c.before = {c.request};
+  const runner::Case next = to_probe_case(c, d, fresh);
+  EXPECT_EQ(*next.request.sign->nonce, "n-1-t-2");
+  EXPECT_EQ(*next.before.front().sign->nonce, "n-1-t-2");
   // A denied key of the case becomes a key the target does not know.
   c.request.sign = runner::SignSpec::with_key("LTAI-denied", "x");
   moved = to_probe_case(c, d, fresh);
@@ -103,7 +113,8 @@ TEST(ProbeCases, FreshIdsDifferAcrossRunsAndWithinOne) {
     EXPECT_TRUE(seen.insert(a.instance()).second);
     EXPECT_TRUE(seen.insert(b.instance()).second);
   }
-  EXPECT_NE(a.nonce("x"), b.nonce("x"));
+  EXPECT_NE(a.nonce_suffix(), b.nonce_suffix());
+  EXPECT_NE(a.nonce_suffix(), a.nonce_suffix());
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 # whose clause probe judges, exit 1 with a failure under that clause; against
 # the independent implementation in ../shared/oracle/ (when it is beside the
 # project), every variant passes and its World is unchanged; bad declarations
-# exit 2.
+# exit 2. Every run sends generated requests too (--property-runs 300).
 # Usage: probe_cli_test.sh ESSCONF DEMO_WORLD [SIMULATOR]
 set -uo pipefail
 essconf=$1 demo_world=$2 sim=${3:-}
@@ -45,6 +45,11 @@ print(sum(c["verdict"]=="pass" for c in r["cases"]), sum(c["verdict"]=="not appl
 read -r passes not_judged <<<"$judged"
 ((passes > 50 && not_judged > 50))
 check "some cases are judged, and those probe cannot judge are not applicable ($passes passed, $not_judged not judged)" $?
+generated=$(python3 -c 'import json,sys
+p=[p for p in json.load(open(sys.argv[1]))["properties"] if p["name"]=="property.differential"]
+print(p[0]["verdict"] if p else "none", p[0]["runs"] if p else 0)' "$tmp/serve-with-key/results.json")
+[[ $generated == "pass 300" ]]
+check "300 generated requests were judged too, and passed" $? "$generated"
 probe_unchanged serve-without-key "$url" "${declared[@]}"
 probe_unchanged serve-nothing-declared "$url"
 stop_server
@@ -52,7 +57,8 @@ stop_server
 # Faults whose clause probe judges: each exits 1 with a failure under its clause.
 for fault in accept-21-ids:param.instance-id.max-20 not-found-wrong-code:error.instance-not-found \
              no-request-id:response.request-id xml-as-json:response.format.xml \
-             group-not-found-500:robust.no-server-error error-without-code:error.body; do
+             group-not-found-500:robust.no-server-error error-without-code:error.body \
+             sig-key-without-ampersand:rpc.signature reset-on-unknown-group:robust.no-server-error; do
   name=${fault%%:*} clause=${fault#*:}
   start_server "fault-$name" --world "$tmp/signed.json" --fault "$name" || exit 1
   "$essconf" probe --target "http://127.0.0.1:$port" "${declared[@]}" "${key[@]}" --out "$tmp/fault-$name" >"$tmp/fault-$name.txt" 2>&1
@@ -61,6 +67,19 @@ for fault in accept-21-ids:param.instance-id.max-20 not-found-wrong-code:error.i
   [[ $rc == 1 ]] && grep -q "\"clause\": *\"$clause\"" "$tmp/fault-$name/results.json"
   check "--fault $name: exit 1, a failure under $clause" $? "exit $rc"
 done
+
+# Generated requests alone catch a fault too, shrunk, with the case as sent.
+start_server fault-generated --world "$tmp/signed.json" --fault no-request-id || exit 1
+"$essconf" probe --target "http://127.0.0.1:$port" "${declared[@]}" "${key[@]}" --skip-catalog --property-runs 100 \
+  --out "$tmp/fault-generated" >"$tmp/fault-generated.txt" 2>&1
+rc=$?
+stop_server
+caught=$(python3 -c 'import json,sys
+r=json.load(open(sys.argv[1]))
+f=[f for p in r["properties"] for f in p["failures"]]
+print(len(r["cases"]), f[0]["clauses"][0] if f else "", "Sent as" in f[0]["detail"] if f else False)' "$tmp/fault-generated/results.json")
+[[ $rc == 1 && $caught == "0 response.request-id True" ]]
+check "--skip-catalog: generated requests catch no-request-id under its clause, with the case as sent" $? "exit $rc: $caught"
 
 # Bad declarations: exit 2 with a message naming the flag.
 "$essconf" probe --target http://127.0.0.1:9 --member no-colon >"$tmp/bad.txt" 2>&1

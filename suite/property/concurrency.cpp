@@ -181,7 +181,7 @@ class Phase {
   explicit Phase(const ConcurrencyOptions& options)
       : options_(options),
         deadline_(start_ + options.run.run_timeout),
-        fixture_client_(options.run.fixture, options.run.limits),
+        fixture_client_(options.run.fixture, options.run.limits, client::Resend::when_dropped),
         fixture_(fixture_client_) {}
 
   ConcurrencyReport run() {

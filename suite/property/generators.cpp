@@ -92,11 +92,13 @@ rc::Gen<runner::RequestSpec> gen_request(const model::World& world, RequestKind 
   });
 }
 
-rc::Gen<runner::Case> gen_case() {
-  return gen::exec([]() -> runner::Case {
+namespace {
+
+// A case of the kind drawn with these weights.
+rc::Gen<runner::Case> gen_case_of(std::vector<std::pair<int, RequestKind>> weights) {
+  return gen::exec([weights]() -> runner::Case {
     World w = make_world();
-    const RequestKind kind = weighted<RequestKind>({{2, RequestKind::valid}, {2, RequestKind::near_valid},
-                                                    {1, RequestKind::malformed}});
+    const RequestKind kind = weighted<RequestKind>(weights);
     runner::Case c;
     c.id = "property." + std::string(name(kind));
     switch (kind) {
@@ -106,6 +108,16 @@ rc::Gen<runner::Case> gen_case() {
     }
     return c;
   });
+}
+
+}  // namespace
+
+rc::Gen<runner::Case> gen_case() {
+  return gen_case_of({{2, RequestKind::valid}, {2, RequestKind::near_valid}, {1, RequestKind::malformed}});
+}
+
+rc::Gen<runner::Case> gen_refused_case() {
+  return gen_case_of({{2, RequestKind::near_valid}, {1, RequestKind::malformed}});
 }
 
 }  // namespace essconf::property

@@ -49,6 +49,10 @@ rc::Gen<runner::RequestSpec> gen_request(const model::World& world, RequestKind 
 // description says, in one sentence, what was generated.
 rc::Gen<runner::Case> gen_case();
 
+// A case the model refuses in its own World: near-valid or malformed, in the
+// same 2 to 1 proportion. What essconf probe generates (docs/probe.md).
+rc::Gen<runner::Case> gen_refused_case();
+
 }  // namespace essconf::property
 
 namespace essconf::runner {

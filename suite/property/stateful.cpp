@@ -44,7 +44,11 @@ struct SignedSuccess {
 
 struct Target {
   Target(const runner::RunOptions& o, std::chrono::steady_clock::time_point deadline_)
-      : options(o), deadline(deadline_), api(o.target, o.limits), fixture_client(o.fixture, o.limits), fixture(fixture_client) {}
+      : options(o),
+        deadline(deadline_),
+        api(o.target, o.limits),
+        fixture_client(o.fixture, o.limits, client::Resend::when_dropped),
+        fixture(fixture_client) {}
   const runner::RunOptions& options;
   std::chrono::steady_clock::time_point deadline;  // the run's time limit
   client::HttpClient api;

@@ -186,9 +186,19 @@ void check_success(const model::Expectation& e, const Observation& o, const wire
   }
 }
 
+// Whether some outcome is an error of `rule`: the request breaks it (in some
+// reading, or under probe in some World).
+bool breaks(const model::Expectation& e, std::string_view rule) {
+  return std::any_of(e.outcomes.begin(), e.outcomes.end(), [&](const model::Outcome& x) {
+    return x.kind == model::Outcome::Kind::error && std::find(x.clauses.begin(), x.clauses.end(), rule) != x.clauses.end();
+  });
+}
+
 // A refusal no outcome allows: attributed to an outcome with the same code
-// (status or message wrong), else to the documented rule of its code when the
-// call was allowed, else to the reference's rule.
+// (status or message wrong), else to the rule of its code when the call was
+// allowed, else to the reference's rule; and when its code names a rule the
+// request keeps (a correct signature refused with SignatureDoesNotMatch),
+// first to that rule, which was misapplied.
 void attribute_refusal(const CheckInput& in, const Observation& o, const std::string& code, const std::string& message,
                        Findings& f) {
   const model::Expectation& e = in.expectation;
@@ -200,13 +210,14 @@ void attribute_refusal(const CheckInput& in, const Observation& o, const std::st
   const std::string observed = fmt::format("{} {} \"{}\"", o.status, code, message);
   if (near != nullptr) {
     for (auto c : near->clauses) f.fail(c, describe(near->error), observed);
-  } else if (auto rule = model::documented_error_clause(code); rule && e.allows_success()) {
-    // A refusal of an allowed call under a documented rule: that rule was
-    // misapplied. "Activity in progress" without one is the cooldown rule.
+  } else if (auto rule = model::refusal_rule_clause(code); rule && e.allows_success()) {
+    // A refusal of an allowed call under a rule: that rule was misapplied.
+    // "Activity in progress" without one is the cooldown rule.
     const bool busy = e.reference.success && in.world_before.has_activity_in_progress(e.reference.effects.group_id);
     f.fail(*rule == clause::kNoActivityInProgress && !busy ? clause::kCooldownIgnored : *rule, describe(e.reference),
            observed);
   } else {
+    if (rule && !breaks(e, *rule)) f.fail(*rule, fmt::format("no refusal under {}: the request keeps it", *rule), observed);
     for (auto c : e.reference.clauses) f.fail(c, describe(e.reference), observed);
   }
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <random>
 #include <set>
 
 #include <fmt/format.h>
@@ -69,7 +70,7 @@ class CaseRunner {
  public:
   CaseRunner(const RunOptions& o, client::HttpClient& api, FixtureDriver& fixture, const Capabilities& caps,
              std::chrono::steady_clock::time_point deadline)
-      : o_(o), api_(api), fixture_(fixture), caps_(caps), deadline_(deadline), rng_(o.seed) {
+      : o_(o), api_(api), fixture_(fixture), caps_(caps), deadline_(deadline), rng_(o.seed), salt_(std::random_device{}()) {
     if (o.probe) probe_.emplace(*o.probe);
   }
 
@@ -87,8 +88,11 @@ class CaseRunner {
   }
 
  private:
+  // A nonce no other session has used: drawn from the seed and a random salt
+  // of this session. The target remembers nonces across sessions (probe never
+  // sets a World that would forget them, and runs of one seed follow each other).
   std::string fresh_nonce() {
-    std::uint64_t z = (rng_ += 0x9E3779B97F4A7C15ULL);
+    std::uint64_t z = (rng_ += 0x9E3779B97F4A7C15ULL) ^ salt_;
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     return fmt::format("{:016x}{:016x}", z ^ (z >> 31), ++counter_);
@@ -337,6 +341,7 @@ class CaseRunner {
   Capabilities caps_;
   std::chrono::steady_clock::time_point deadline_;
   std::uint64_t rng_;
+  std::uint64_t salt_;
   std::uint64_t counter_ = 0;
   std::optional<probe::Judge> probe_;  // under probe: the judgement over the declarations' Worlds
 };
@@ -370,7 +375,9 @@ std::map<VerdictKind, int> RunResult::counts() const {
 
 struct CaseSession::Impl {
   Impl(const RunOptions& o, std::chrono::steady_clock::time_point deadline)
-      : api(o.target, o.limits), fixture_client(o.fixture, o.limits), fixture(fixture_client) {
+      : api(o.target, o.limits),
+        fixture_client(o.fixture, o.limits, client::Resend::when_dropped),
+        fixture(fixture_client) {
     if (o.probe) {  // no fixture protocol: nothing is asked of it
       runner.emplace(o, api, fixture, caps, deadline);
       return;

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <memory>
 #include <system_error>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -44,13 +45,19 @@ RunResult run_once(const RunPlan& plan, const RunOptions& ro) {
   // this run's seed (the properties use the run's seed, not RapidCheck's own).
   const std::string rc_params = fmt::format("seed={}", ro.seed);
   setenv("RC_PARAMS", rc_params.c_str(), /*overwrite=*/0);
-  // The property phase: generated cases, command sequences, concurrent calls.
+  // The property phase: generated cases, command sequences, concurrent calls;
+  // under probe, only generated cases (the others set and read the World).
   property::PropertyOptions po = property_plan(ro, plan.property_runs);
-  for (auto* check : {&property::check_differential, &property::check_stateful, &property::check_concurrency_property}) {
+  using Check = PropertyResult (*)(const property::PropertyOptions&);
+  const std::vector<Check> checks =
+      ro.probe ? std::vector<Check>{&property::check_differential}
+               : std::vector<Check>{&property::check_differential, &property::check_stateful,
+                                    &property::check_concurrency_property};
+  for (const Check check : checks) {
     po.run.run_timeout = std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(
                                                                     run_deadline - std::chrono::steady_clock::now()));
     tell(plan);
-    result.properties.push_back((*check)(po));
+    result.properties.push_back(check(po));
     result.http_requests += result.properties.back().http_requests;
     result.wall_seconds += result.properties.back().seconds;
   }
