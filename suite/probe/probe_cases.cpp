@@ -41,18 +41,19 @@ std::string FreshIds::nonce_suffix() { return fmt::format("-{}-{}", run_token_, 
 
 namespace {
 
-// A byte that can continue an id: a letter, a digit, '-', '_', or any byte of
-// a multi-byte UTF-8 character.
+// An ASCII byte ids are made of: a letter, a digit, '-' or '_'.
 bool id_byte(char c) {
   const auto u = static_cast<unsigned char>(c);
-  return u >= 0x80 || std::isalnum(u) != 0 || c == '-' || c == '_';
+  return u < 0x80 && (std::isalnum(u) != 0 || c == '-' || c == '_');
 }
 
 // Replaces every id of `map` in `text`, longest first at each position, in
-// one pass: a replacement is never replaced again. Only whole ids are
-// replaced: "asg-a-2", an id derived from "asg-a" to name a group that does
-// not exist, stays as it is, where "asg-demo-2" could be a group of the
-// target's.
+// one pass: a replacement is never replaced again. An id is replaced only
+// where no id byte touches it: "asg-a-2", an id derived from "asg-a" to name
+// a group that does not exist, stays as it is, where "asg-demo-2" could be
+// another group of the target's. An id followed by a character outside ASCII
+// ("asg-a" and an emoji, which a target that drops astral characters resolves
+// to the group) moves with it: no target's id has one.
 class IdMap {
  public:
   void add(const std::string& from, std::string to) {

@@ -79,7 +79,7 @@ TEST(ProbeCases, TheCasesGroupsBecomeTheDeclaredGroupsInOrder) {
   c.world.auth.mode = model::AuthMode::signature;
   c.world.auth.keys = {{"LTAI-good", "s3cr3t", true}, {"LTAI-denied", "x", false}};
   c.request.params = {{"ScalingGroupId", "asg-a"}, {"Other", "asg-b"}, {"Third", "asg-c"}, {"Derived", "asg-a-2"}};
-  c.request.raw = "ScalingGroupId=asg-a&X=asg-ab&Y=xasg-a&Z=asg-a%20";
+  c.request.raw = "ScalingGroupId=asg-a&X=asg-ab&Y=xasg-a&Z=asg-a%20&E=asg-a\xF0\x9F\x98\x80";
   c.request.sign = runner::SignSpec::with_key("LTAI-good", "s3cr3t");
   c.request.sign->nonce = "n-1";
   runner::Case moved = to_probe_case(c, d, fresh);
@@ -90,7 +90,8 @@ TEST(ProbeCases, TheCasesGroupsBecomeTheDeclaredGroupsInOrder) {
   // Only whole ids move: an id derived from a case's id names nobody's group
   // as it is, where one derived from a declared id could name the target's.
   EXPECT_EQ(moved.request.params[3].second, "asg-a-2");
-  EXPECT_EQ(moved.request.raw, "ScalingGroupId=" + d.groups[0].id + "&X=asg-ab&Y=xasg-a&Z=" + d.groups[0].id + "%20");
+  EXPECT_EQ(moved.request.raw, "ScalingGroupId=" + d.groups[0].id + "&X=asg-ab&Y=xasg-a&Z=" + d.groups[0].id +
+                                   "%20&E=" + d.groups[0].id + "\xF0\x9F\x98\x80");
   EXPECT_EQ(moved.request.sign->access_key_id, d.key->id);
   EXPECT_EQ(moved.request.sign->access_key_secret, d.key->secret);
   EXPECT_EQ(*moved.request.sign->nonce, "n-1-t-1");

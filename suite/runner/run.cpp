@@ -12,8 +12,8 @@
 #include "reference/model/clause_ids.hpp"
 #include "reference/model/expectation_json.hpp"
 #include "reference/model/model.hpp"
-#include "suite/probe/probe_judge.hpp"
 #include "suite/runner/fixture_driver.hpp"
+#include "suite/runner/world_access.hpp"
 
 namespace essconf::runner {
 namespace {
@@ -68,11 +68,9 @@ namespace {
 
 class CaseRunner {
  public:
-  CaseRunner(const RunOptions& o, client::HttpClient& api, FixtureDriver& fixture, const Capabilities& caps,
+  CaseRunner(const RunOptions& o, client::HttpClient& api, WorldAccess& world,
              std::chrono::steady_clock::time_point deadline)
-      : o_(o), api_(api), fixture_(fixture), caps_(caps), deadline_(deadline), rng_(o.seed), salt_(std::random_device{}()) {
-    if (o.probe) probe_.emplace(*o.probe);
-  }
+      : o_(o), api_(api), world_(world), deadline_(deadline), rng_(o.seed), salt_(std::random_device{}()) {}
 
   CaseResult run(const Case& c) {
     const auto start = std::chrono::steady_clock::now();
@@ -104,22 +102,6 @@ class CaseRunner {
     return in_scheme(std::move(spec), o_.signature);
   }
 
-  bool probing() const noexcept { return probe_.has_value(); }
-
-  // What the target may answer: the model's for the World; under probe, the
-  // union over the declarations' Worlds, or nullopt (with why) when the request
-  // is not safe to send.
-  std::optional<model::Expectation> expectation_for(const model::World& world, const wire::HttpRequest& request,
-                                                    const model::Context& ctx, std::string& unsafe_why) const {
-    if (!probing()) return model::expect(world, request, o_.profile, ctx);
-    probe::Judgement j = (*probe_)(request, o_.profile, ctx);
-    if (!j.safe) {
-      unsafe_why = std::move(j.unsafe_why);
-      return std::nullopt;
-    }
-    return std::move(j.expectation);
-  }
-
   static Verdict not_sent(const std::string& why) {
     Verdict v;
     v.kind = VerdictKind::not_applicable;
@@ -138,79 +120,31 @@ class CaseRunner {
 
   Verdict judge(const Case& c, CaseResult& r) {
     if (auto v = cannot_run(c)) return *v;
-    if (!probing())
-      if (auto loaded = fixture_.load_world(c.world); !loaded) return error_verdict(loaded.error());
+    if (auto loaded = world_.set(c.world); !loaded) return error_verdict(loaded.error());
     model::World world = c.world;  // the model's view, call after call
     model::NonceLedger nonces;
     if (auto v = send_before(c, r, world, nonces)) return *v;
     Sent sent;
     sent.world_before_last = world;
     if (auto v = send_judged(c, r, world, nonces, sent)) {
-      if (probing()) keep_judged_clauses(c, {}, *v, r.case_clauses);
+      world_.narrow(c, nullptr, nullptr, *v, r.case_clauses);
       return *v;
     }
     if (auto v = read_world_after(c, r, sent.observed)) return *v;
     r.expectation = model::to_json(*sent.expectation);
     Verdict v = check({*sent.expectation, sent.world_before_last, c.complete_activities}, sent.observed);
     check_deterministic(c, sent, v);
-    if (probing()) keep_judged_clauses(c, judged_by_answer(*sent.expectation, sent.observed), v, r.case_clauses);
+    world_.narrow(c, &*sent.expectation, &sent.observed, v, r.case_clauses);
     return v;
   }
 
-  // The clauses an answer bears out: those of the error outcomes it matches
-  // (the union over the declarations' Worlds merges outcomes, and one answer
-  // can match several), and those the checker judges on every answer.
-  static std::vector<std::string_view> judged_by_answer(const model::Expectation& e, const Observation& o) {
-    std::vector<std::string_view> out{model::clause::kErrorBody, model::clause::kRequestId, model::clause::kNoServerError,
-                                      e.format_clause};
-    const auto body = wire::parse_body(o.body);
-    const std::string code = body.field("Code").value_or("");
-    const std::string message = body.field("Message").value_or("");
-    // The best explanations only: when the answer matches an outcome that
-    // fixes its Code, an outcome that allows any code (which also matches) says
-    // nothing of its clauses; a target that ignores a signature and answers
-    // InvalidInstanceId.NotFound has not borne out rpc.signature.
-    auto matches = [&](const model::Outcome& x) {
-      return x.kind == model::Outcome::Kind::error && x.error.matches(o.status, code, message);
-    };
-    const bool specific = std::any_of(e.outcomes.begin(), e.outcomes.end(),
-                                      [&](const model::Outcome& x) { return matches(x) && !x.error.codes.empty(); });
-    for (const auto& outcome : e.outcomes)
-      if (matches(outcome) && (!specific || !outcome.error.codes.empty()))
-        out.insert(out.end(), outcome.clauses.begin(), outcome.clauses.end());
-    return out;
-  }
-
-  // Under probe, a case judges only the clauses the answer bears out: those
-  // of the outcome it matched, and those the checker judges on every answer
-  // (`answer_clauses`: its body, RequestId, format). Its other clauses are not
-  // judged, never passed; and when none is left, neither is the case.
-  static void keep_judged_clauses(const Case& c, const std::vector<std::string_view>& answer_clauses, Verdict& v,
-                                  std::vector<std::string>& case_clauses) {
-    if (v.kind != VerdictKind::pass && v.kind != VerdictKind::deviation) return;
-    std::vector<std::string> judged;
-    for (const auto& cl : c.clauses)
-      if (std::find(v.clauses.begin(), v.clauses.end(), cl) != v.clauses.end() ||
-          std::find(answer_clauses.begin(), answer_clauses.end(), cl) != answer_clauses.end())
-        judged.push_back(cl);
-    if (!judged.empty()) {
-      case_clauses = std::move(judged);
-      return;
-    }
-    v.summary = fmt::format("not judged: the answer is allowed under {} (the target's World may break it), not under {}",
-                            v.clauses.empty() ? std::string("another rule") : fmt::format("{}", fmt::join(v.clauses, ", ")),
-                            fmt::join(c.clauses, ", "));
-    v.kind = VerdictKind::not_applicable;
-  }
-
   std::optional<Verdict> cannot_run(const Case& c) const {
-    for (const auto& need : probing() ? std::vector<std::string>{} : c.needs())
-      if (!caps_.has(need)) {
-        Verdict v;
-        v.kind = VerdictKind::not_applicable;
-        v.summary = "the target does not list the fixture feature \"" + need + "\"";
-        return v;
-      }
+    if (auto why = world_.cannot_run(c); !why.empty()) {
+      Verdict v;
+      v.kind = VerdictKind::not_applicable;
+      v.summary = std::move(why);
+      return v;
+    }
     if (std::chrono::steady_clock::now() >= deadline_) return error_verdict("the run's time limit was reached");
     return std::nullopt;
   }
@@ -224,18 +158,24 @@ class CaseRunner {
           build_request(with_credentials(spec), now, fresh_nonce(), o_.target.host_header()), o_.target);
       const model::Context ctx{now, o_.clock_tolerance, &nonces, o_.signature == SignatureScheme::v3};
       std::string unsafe;
-      const auto e = expectation_for(world, request, ctx, unsafe);
+      const auto e = world_.expect(world, request, o_.profile, ctx, unsafe);
       if (!e) return not_sent(unsafe);
       r.requests.push_back(wire::to_http_bytes(request));
       const client::Exchange x = api_.send(request, deadline_);
       if (x.error != client::TransportError::none)
         return error_verdict(fmt::format("the target {} (on a preparing request)", client::describe(x.error)));
       if (e->reference.nonce_used) nonces.record(*e->reference.nonce_used, x.status / 100 == 2);
-      if (probing()) continue;  // nothing probe sends changes the World
-      auto now_world = fixture_.get_world();
-      if (!now_world) return error_verdict(now_world.error());
-      world = *now_world;
+      if (auto v = follow_world(world)) return v;
     }
+    return std::nullopt;
+  }
+
+  // The model's World for the next send: what the target now holds, where it
+  // can be read (else it is unchanged).
+  std::optional<Verdict> follow_world(model::World& world) {
+    auto now_world = world_.read();
+    if (!now_world) return error_verdict(now_world.error());
+    if (*now_world) world = std::move(**now_world);
     return std::nullopt;
   }
 
@@ -252,7 +192,7 @@ class CaseRunner {
           client::with_transport_headers(build_request(spec, now, nonce, o_.target.host_header()), o_.target);
       const model::Context ctx{now, o_.clock_tolerance, &nonces, o_.signature == SignatureScheme::v3};
       std::string unsafe;
-      sent.expectation = expectation_for(world, request, ctx, unsafe);
+      sent.expectation = world_.expect(world, request, o_.profile, ctx, unsafe);
       if (!sent.expectation) return not_sent(unsafe);
       const std::string reference = model::to_json(*sent.expectation);
       if (i == 0) first_reference = reference;
@@ -274,31 +214,20 @@ class CaseRunner {
         nonces.record(*sent.expectation->reference.nonce_used, x.status / 100 == 2);
       if (!sent.first_answer) sent.first_answer.emplace(x.status, wire::parse_body(x.body).field("Code").value_or(""));
       sent.world_before_last = world;
-      // The model's World for the next send: what the target should now hold.
-      if (i + 1 < c.repeat && !probing()) {
-        auto now_world = fixture_.get_world();
-        if (!now_world) return error_verdict(now_world.error());
-        world = *now_world;
-      }
+      if (i + 1 < c.repeat)
+        if (auto v = follow_world(world)) return v;
     }
     return std::nullopt;
   }
 
   // Closing on bytes that are not HTTP is a proper answer: check only that nothing moved.
   Verdict closed_on_malformed(CaseResult& r, const model::World& world, const model::Expectation& expectation) {
-    if (probing()) {
-      r.expectation = model::to_json(expectation);
-      Verdict v;
-      v.clauses = {std::string(model::clause::kNoServerError)};
-      v.summary = "closed the connection on bytes that are not HTTP, as allowed";
-      return v;
-    }
-    auto after = fixture_.get_world();
+    auto after = world_.read();
     if (!after) return error_verdict(after.error());
-    r.world_after = model::to_json(*after);
     r.expectation = model::to_json(expectation);
+    if (*after) r.world_after = model::to_json(**after);
     Verdict v;
-    if (!(comparable(*after, world) == comparable(world, world))) {
+    if (*after && !(comparable(**after, world) == comparable(world, world))) {
       v.kind = VerdictKind::fail;
       v.clauses = {std::string(model::clause::kRejectedUnchanged)};
       v.findings.push_back({VerdictKind::fail, v.clauses.front(), "the World unchanged", "another World"});
@@ -311,13 +240,13 @@ class CaseRunner {
   }
 
   std::optional<Verdict> read_world_after(const Case& c, CaseResult& r, Observation& observed) {
-    if (probing()) return std::nullopt;  // no fixture protocol: the World is not read
     if (c.complete_activities)
-      if (auto done = fixture_.complete_activities(); !done) return error_verdict(done.error());
-    auto after = fixture_.get_world();
+      if (auto done = world_.complete_activities(); !done) return error_verdict(done.error());
+    auto after = world_.read();
     if (!after) return error_verdict(after.error());
-    r.world_after = model::to_json(*after);
-    observed.world_after = std::move(*after);
+    if (!*after) return std::nullopt;  // the World cannot be read
+    r.world_after = model::to_json(**after);
+    observed.world_after = std::move(**after);
     return std::nullopt;
   }
 
@@ -337,13 +266,11 @@ class CaseRunner {
 
   const RunOptions& o_;
   client::HttpClient& api_;
-  FixtureDriver& fixture_;
-  Capabilities caps_;
+  WorldAccess& world_;
   std::chrono::steady_clock::time_point deadline_;
   std::uint64_t rng_;
   std::uint64_t salt_;
   std::uint64_t counter_ = 0;
-  std::optional<probe::Judge> probe_;  // under probe: the judgement over the declarations' Worlds
 };
 
 // ISO 8601 UTC with milliseconds ("2026-11-26T07:07:01.123Z"): targets run
@@ -379,7 +306,8 @@ struct CaseSession::Impl {
         fixture_client(o.fixture, o.limits, client::Resend::when_dropped),
         fixture(fixture_client) {
     if (o.probe) {  // no fixture protocol: nothing is asked of it
-      runner.emplace(o, api, fixture, caps, deadline);
+      world = std::make_unique<DeclaredWorlds>(*o.probe);
+      runner.emplace(o, api, *world, deadline);
       return;
     }
     auto c = fixture.capabilities();
@@ -387,7 +315,8 @@ struct CaseSession::Impl {
       error = "the fixture protocol is not usable: " + c.error();
     } else {
       caps = std::move(*c);
-      runner.emplace(o, api, fixture, caps, deadline);
+      world = std::make_unique<FixtureWorld>(fixture, caps);
+      runner.emplace(o, api, *world, deadline);
     }
   }
   client::HttpClient api;
@@ -395,6 +324,7 @@ struct CaseSession::Impl {
   FixtureDriver fixture;
   Capabilities caps;
   std::string error;
+  std::unique_ptr<WorldAccess> world;
   std::optional<CaseRunner> runner;
 };
 
