@@ -17,7 +17,7 @@
 // property checks both claims against random consistent Worlds).
 //
 // Safety does not rest on the target being conformant either: a safe request
-// never names a declared group together with a declared instance, in its bytes
+// never names a declared group together with a declared instance (in any ASCII case), in its bytes
 // or in them percent-decoded. Whatever one rule a target breaks, it either
 // names a group that does not exist or instances that do not exist (probe's
 // fresh ids), so removing anything would take a second, independent fault.

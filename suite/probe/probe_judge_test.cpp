@@ -4,6 +4,7 @@
 #include "suite/probe/probe_judge.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -88,6 +89,15 @@ TEST(ProbeJudge, APercentEncodedIdStillCounts) {
   wire::HttpRequest req = request(d.groups[0].id, {"i-fresh"}, d);
   req.target += "&InstanceId.2=%69-bp1real000000000001";  // %69 is 'i'
   EXPECT_NE(names_real_pair(d, req), "");
+}
+
+TEST(ProbeJudge, AnIdInAnotherCaseStillCounts) {
+  const Declarations d = two_groups(false);
+  std::string group = d.groups[0].id, member = d.groups[0].members[0];
+  std::transform(group.begin(), group.end(), group.begin(), [](unsigned char c) { return std::toupper(c); });
+  std::transform(member.begin(), member.end(), member.begin(), [](unsigned char c) { return std::toupper(c); });
+  EXPECT_NE(names_real_pair(d, request(group, {member}, d)), "") << "a target that ignores case would remove it";
+  EXPECT_EQ(names_real_pair(d, request(group, {"i-fresh"}, d)), "");
 }
 
 TEST(ProbeJudge, FreshInstancesInADeclaredGroupAreSafeAndAllowEveryGroupError) {

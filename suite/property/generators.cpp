@@ -95,7 +95,7 @@ rc::Gen<runner::RequestSpec> gen_request(const model::World& world, RequestKind 
 namespace {
 
 // A case of the kind drawn with these weights.
-rc::Gen<runner::Case> gen_case_of(std::vector<std::pair<int, RequestKind>> weights) {
+rc::Gen<runner::Case> gen_case_of(const std::vector<std::pair<int, RequestKind>>& weights) {
   return gen::exec([weights]() -> runner::Case {
     World w = make_world();
     const RequestKind kind = weighted<RequestKind>(weights);
