@@ -6,7 +6,8 @@
 # whose clause probe judges, exit 1 with a failure under that clause; against
 # the independent implementation in ../shared/oracle/ (when it is beside the
 # project), every variant passes and its World is unchanged; bad declarations
-# exit 2. Every run sends generated requests too (--property-runs 300).
+# exit 2. Runs against serve and the independent implementation send
+# generated requests too; the fault runs judge the catalog's attribution.
 # Usage: probe_cli_test.sh ESSCONF DEMO_WORLD [SIMULATOR]
 set -uo pipefail
 essconf=$1 demo_world=$2 sim=${3:-}
@@ -35,7 +36,7 @@ probe_unchanged() {
 
 start_server serve --world "$tmp/signed.json" || exit 1
 url=http://127.0.0.1:$port
-probe_unchanged serve-with-key "$url" "${declared[@]}" "${key[@]}"
+probe_unchanged serve-with-key "$url" "${declared[@]}" "${key[@]}" --property-runs 100
 grep -q '"mode": *"probe"' "$tmp/serve-with-key/results.json"
 check "results.json says probe judged it" $?
 judged=$(python3 -c 'import json,sys
@@ -48,10 +49,10 @@ check "some cases are judged, and those probe cannot judge are not applicable ($
 generated=$(python3 -c 'import json,sys
 p=[p for p in json.load(open(sys.argv[1]))["properties"] if p["name"]=="property.differential"]
 print(p[0]["verdict"] if p else "none", p[0]["runs"] if p else 0)' "$tmp/serve-with-key/results.json")
-[[ $generated == "pass 300" ]]
-check "300 generated requests were judged too, and passed" $? "$generated"
-probe_unchanged serve-without-key "$url" "${declared[@]}"
-probe_unchanged serve-nothing-declared "$url"
+[[ $generated == "pass 100" ]]
+check "100 generated requests were judged too, and passed" $? "$generated"
+probe_unchanged serve-without-key "$url" "${declared[@]}" --property-runs 30
+probe_unchanged serve-nothing-declared "$url" --property-runs 30
 stop_server
 
 # Faults whose clause probe judges: each exits 1 with a failure under its clause.
@@ -61,7 +62,8 @@ for fault in accept-21-ids:param.instance-id.max-20 not-found-wrong-code:error.i
              sig-key-without-ampersand:rpc.signature reset-on-unknown-group:robust.no-server-error; do
   name=${fault%%:*} clause=${fault#*:}
   start_server "fault-$name" --world "$tmp/signed.json" --fault "$name" || exit 1
-  "$essconf" probe --target "http://127.0.0.1:$port" "${declared[@]}" "${key[@]}" --out "$tmp/fault-$name" >"$tmp/fault-$name.txt" 2>&1
+  "$essconf" probe --target "http://127.0.0.1:$port" "${declared[@]}" "${key[@]}" --property-runs 0 \
+    --out "$tmp/fault-$name" >"$tmp/fault-$name.txt" 2>&1
   rc=$?
   stop_server
   [[ $rc == 1 ]] && grep -q "\"clause\": *\"$clause\"" "$tmp/fault-$name/results.json"
@@ -97,7 +99,7 @@ if [[ -n $sim && -f $sim ]] && command -v python3 >/dev/null; then
     [[ $v != faithful ]] && args=(--variant "$v")
     start_listening "sim-$v" 's/^vendor_sim listening on \(http:[^ ]*\).*/\1/p' \
       python3 "$sim" --port 0 --world "$tmp/signed.json" "${args[@]}" || { not_ok "oracle $v starts" ""; continue; }
-    probe_unchanged "oracle-$v" "$listening" "${declared[@]}" "${key[@]}"
+    probe_unchanged "oracle-$v" "$listening" "${declared[@]}" "${key[@]}" --property-runs 100
     kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
   done
 else
