@@ -36,6 +36,9 @@ struct HttpRequest {
 // anything else with a bare 400 or by closing the connection.
 bool is_wellformed_http(const HttpRequest& request) noexcept;
 
+// `s` with A-Z as a-z, every other byte as it is.
+std::string ascii_lower(std::string_view s);
+
 // ASCII case-insensitive equality (header names, Format values).
 bool ascii_iequals(std::string_view a, std::string_view b) noexcept;
 

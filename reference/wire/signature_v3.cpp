@@ -22,13 +22,6 @@ std::string to_hex(const unsigned char* bytes, std::size_t n) {
   return out;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 std::string_view trim(std::string_view s) {
   const auto ows = [](char c) { return c == ' ' || c == '\t'; };
   while (!s.empty() && ows(s.front())) s.remove_prefix(1);
@@ -62,7 +55,7 @@ std::optional<Acs3Authorization> parse_acs3_authorization(std::string_view value
   std::string_view names = part(value, "SignedHeaders");
   while (!names.empty()) {
     const auto semi = names.find(';');
-    if (const auto name = trim(names.substr(0, semi)); !name.empty()) a.signed_headers.push_back(lower(name));
+    if (const auto name = trim(names.substr(0, semi)); !name.empty()) a.signed_headers.push_back(ascii_lower(name));
     if (semi == std::string_view::npos) break;
     names.remove_prefix(semi + 1);
   }
@@ -128,7 +121,7 @@ void add_acs3_authorization(HttpRequest& request, std::string_view access_key_id
     request.headers.push_back({"x-acs-content-sha256", hex_sha256(request.body)});
   std::set<std::string> names;
   for (const auto& h : request.headers) {
-    const std::string name = lower(h.name);
+    const std::string name = ascii_lower(h.name);
     if (name == "host" || name == "content-type" || name.starts_with("x-acs-")) names.insert(name);
   }
   const std::vector<std::string> signed_headers(names.begin(), names.end());

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "reference/model/clause_ids.hpp"
 #include "reference/model/model.hpp"
+#include "reference/wire/http_request.hpp"
 
 namespace essconf::probe {
 
@@ -181,31 +184,24 @@ std::string lenient_decode(std::string_view s) {
 
 }  // namespace
 
-namespace {
-std::string ascii_lower(std::string s) {
-  for (auto& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-}  // namespace
-
 std::string names_real_pair(const Declarations& d, const wire::HttpRequest& request) {
   std::string text = request.target;
   for (const auto& h : request.headers) text += "\n" + h.name + ": " + h.value;
   text += "\n" + request.body;
   // Without regard to ASCII case: a target that ignores case (a fault of the
-  // self-test) would resolve "ASG-..." to the group.
-  auto names = [](const std::string& haystack, const std::string& id) {
-    return haystack.find(ascii_lower(id)) != std::string::npos;
-  };
+  // self-test) would resolve "ASG-..." to the group. The ids are folded once.
+  std::vector<std::pair<std::string, const std::string*>> groups, members;
+  for (const auto& g : d.groups) {
+    groups.emplace_back(wire::ascii_lower(g.id), &g.id);
+    for (const auto& m : g.members) members.emplace_back(wire::ascii_lower(m), &m);
+  }
   for (int round = 0; round < 3; ++round) {
-    const std::string folded = ascii_lower(text);
-    for (const auto& g : d.groups) {
-      if (!names(folded, g.id)) continue;
-      for (const auto& dg : d.groups)
-        for (const auto& m : dg.members)
-          if (names(folded, m))
-            return fmt::format("it names the declared group {} and the declared instance {}", g.id, m);
+    const std::string folded = wire::ascii_lower(text);
+    for (const auto& [group, group_id] : groups) {
+      if (folded.find(group) == std::string::npos) continue;
+      for (const auto& [member, member_id] : members)
+        if (folded.find(member) != std::string::npos)
+          return fmt::format("it names the declared group {} and the declared instance {}", *group_id, *member_id);
     }
     text = lenient_decode(text);
   }
