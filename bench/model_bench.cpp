@@ -14,6 +14,7 @@
 #include <boost/json/parse.hpp>
 
 #include "reference/model/model.hpp"
+#include "reference/server/service.hpp"
 #include "suite/selftest/model_fixtures.hpp"
 
 namespace {
@@ -56,6 +57,20 @@ void Decide(benchmark::State& state, const essconf::model::World& world, const e
   state.SetItemsProcessed(state.iterations());
 }
 
+// The whole call essconf serve's service answers (decision, effects, the
+// rendered body and its ids, under the service's lock), on a World that
+// refuses it (an activity in progress), so every iteration is alike.
+void ServiceHandle(benchmark::State& state, essconf::model::World world, const essconf::wire::HttpRequest& request) {
+  essconf::model::Activity busy;
+  busy.id = "asa-busy";
+  busy.group_id = world.groups.front().id;
+  busy.status = essconf::model::ActivityStatus::in_progress;
+  world.activities.push_back(std::move(busy));
+  essconf::server::Service service(std::move(world), {.hooks = {}, .clock = [] { return testing::context().now; }});
+  for ([[maybe_unused]] auto _ : state) benchmark::DoNotOptimize(service.handle(request));
+  state.SetItemsProcessed(state.iterations());
+}
+
 void ReadParams(benchmark::State& state, const essconf::wire::HttpRequest& request) {
   for ([[maybe_unused]] auto _ : state) benchmark::DoNotOptimize(essconf::model::request_params(request));
   state.SetItemsProcessed(state.iterations());
@@ -79,6 +94,7 @@ const auto kTwentyIds = twenty_ids();
 BENCHMARK_CAPTURE(ReadParams, typical_baseline, kTypicalRequest);
 BENCHMARK_CAPTURE(Expect, typical, kTypicalWorld, kTypicalRequest);
 BENCHMARK_CAPTURE(Decide, typical, kTypicalWorld, kTypicalRequest);
+BENCHMARK_CAPTURE(ServiceHandle, typical_refused, kTypicalWorld, kTypicalRequest);
 BENCHMARK_CAPTURE(ReadParams, twenty_ids_baseline, kTwentyIds);
 BENCHMARK_CAPTURE(Expect, twenty_ids_200_members, kBigWorld, kTwentyIds);
 BENCHMARK_CAPTURE(Decide, twenty_ids_200_members, kBigWorld, kTwentyIds);

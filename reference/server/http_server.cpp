@@ -54,6 +54,15 @@ constexpr std::size_t kReadChunk = 4096;
 // that descriptor exhaustion does not turn the accept loop into a busy loop.
 constexpr auto kAcceptRetryDelay = 50ms;
 
+// Deadlines are enforced by one watchdog timer for the whole server, not by a
+// timer per read and write (beast::tcp_stream's expires_after): cancelling a
+// per-operation timer posts its handler, and that wake-up of another thread
+// cost as much as the rest of the transport (docs/benchmarks.md). The watchdog
+// looks every eighth of the shortest timeout, between these bounds, so a
+// deadline is enforced at most that late, never early.
+constexpr auto kWatchdogMinPeriod = 5ms;
+constexpr auto kWatchdogMaxPeriod = 250ms;
+
 std::string json_escape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -157,6 +166,20 @@ class Session : public std::enable_shared_from_this<Session> {
   // With registry_mutex held: the session was taken off core_.fresh.
   void forget_fresh_locked() { listed_fresh_ = false; }
 
+  // From the watchdog: when the deadline has passed, close the socket on the
+  // session's strand (as tcp_stream's own timeout does), so the pending
+  // operation completes with an error and the session ends.
+  void expire_if_late(Clock::time_point now) {
+    const auto deadline = deadline_.load(std::memory_order_relaxed);
+    if (deadline == kNoDeadline || now.time_since_epoch().count() < deadline) return;
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      const auto d = self->deadline_.load(std::memory_order_relaxed);
+      if (d == kNoDeadline || Clock::now().time_since_epoch().count() < d) return;  // re-armed meanwhile
+      beast::error_code ignored;
+      self->stream_.socket().close(ignored);
+    });
+  }
+
   // From stop(): end whatever is pending; every handler then sees an error
   // and the session is released.
   void shut() {
@@ -170,6 +193,11 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   const ServerLimits& limits() const { return core_.options.limits; }
 
+  // The time by which the operation about to start must complete (the watchdog enforces it).
+  void expires_after(Clock::duration d) {
+    deadline_.store((Clock::now() + d).time_since_epoch().count(), std::memory_order_relaxed);
+  }
+
   // Waiting for the next request is governed by idle_timeout (read_timeout
   // for a fresh connection: it has not earned keep-alive grace yet); once its
   // first bytes are in, the whole request must arrive within read_timeout.
@@ -182,7 +210,7 @@ class Session : public std::enable_shared_from_this<Session> {
       listed_fresh_ = true;
     }
     waiting_ = true;
-    stream_.expires_after(served_ == 0 ? limits().read_timeout : limits().idle_timeout);
+    expires_after(served_ == 0 ? limits().read_timeout : limits().idle_timeout);
     stream_.async_read_some(buffer_.prepare(kReadChunk),
                             beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
   }
@@ -206,7 +234,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(
         std::min<std::size_t>(limits().max_header_bytes, UINT32_MAX)));
     parser_->body_limit(limits().max_body_bytes);
-    stream_.expires_after(limits().read_timeout);
+    expires_after(limits().read_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             beast::bind_front_handler(&Session::on_header, shared_from_this()));
   }
@@ -284,8 +312,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_read_error(beast::error_code ec) {
-    // Peer gone, timeout (the socket is already closed: no 408 is possible
-    // through tcp_stream's timer), or stop().
+    // Peer gone, a deadline the watchdog enforced (it closed the socket: no
+    // 408 is possible), or stop().
     if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
         ec.category() != http::make_error_code(http::error::bad_method).category())
       return close();
@@ -331,7 +359,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
     // A client that stops reading must not pin the session: the write gets
     // the same bound as a read.
-    stream_.expires_after(limits().read_timeout);
+    expires_after(limits().read_timeout);
     http::async_write(stream_, res_,
                       beast::bind_front_handler(&Session::on_write, shared_from_this()));
   }
@@ -349,7 +377,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return close();
     buffer_.clear();
     lingered_ = 0;
-    stream_.expires_after(std::min<Clock::duration>(limits().read_timeout, kMaxLingerTime));
+    expires_after(std::min<Clock::duration>(limits().read_timeout, kMaxLingerTime));
     linger();
   }
 
@@ -385,6 +413,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::list<Session*>::iterator fresh_pos_;
   bool listed_fresh_ = false;
   std::atomic<bool> counted_{true};  // holds one unit of core_.live
+  static constexpr Clock::rep kNoDeadline = Clock::rep{0};
+  std::atomic<Clock::rep> deadline_{kNoDeadline};  // steady-clock ticks; set on the strand, read by the watchdog
 };
 
 // "cannot listen on HOST:PORT", the prefix of every constructor error.
@@ -412,6 +442,7 @@ struct HttpServer::Impl : Core {
   net::io_context ioc;
   tcp::acceptor acceptor;
   net::steady_timer accept_retry;
+  net::steady_timer watchdog;
   std::optional<net::signal_set> signals;
   std::uint16_t bound_port = 0;
   std::atomic<bool> running{false};
@@ -420,7 +451,8 @@ struct HttpServer::Impl : Core {
       : Core(std::move(opts), std::move(h), std::move(l)),
         ioc(std::max(1, options.threads)),
         acceptor(net::make_strand(ioc)),
-        accept_retry(acceptor.get_executor()) {
+        accept_retry(acceptor.get_executor()),
+        watchdog(acceptor.get_executor()) {
     const auto endpoint = endpoint_for(options.host, options.port);
     const auto fail = [&](beast::error_code ec) {
       throw std::system_error(ec, cannot_listen(options.host, options.port));
@@ -466,6 +498,31 @@ struct HttpServer::Impl : Core {
     do_accept();
   }
 
+  Clock::duration watchdog_period() const {
+    const auto shortest = std::min(options.limits.read_timeout, options.limits.idle_timeout) / 8;
+    return std::clamp<Clock::duration>(shortest, kWatchdogMinPeriod, kWatchdogMaxPeriod);
+  }
+
+  // Every watchdog_period: each session past its deadline is closed.
+  void watch() {
+    watchdog.expires_after(watchdog_period());
+    watchdog.async_wait([this](beast::error_code ec) {
+      if (ec || stopped.load()) return;
+      std::vector<std::shared_ptr<Session>> live_sessions;
+      {
+        const std::lock_guard lock(registry_mutex);
+        live_sessions.reserve(registry.size());
+        for (auto& [raw, weak] : registry)
+          if (auto s = weak.lock()) live_sessions.push_back(std::move(s));
+      }
+      // Outside the lock: dropping the last reference runs ~Session, which takes it.
+      const auto now = Clock::now();
+      for (auto& s : live_sessions) s->expire_if_late(now);
+      live_sessions.clear();
+      watch();
+    });
+  }
+
   // At max_connections: the oldest session that has not received a byte yet
   // gives up its slot (Core::fresh); false when every session has.
   bool evict_oldest_fresh() {
@@ -492,6 +549,7 @@ struct HttpServer::Impl : Core {
     beast::error_code ignored;
     acceptor.close(ignored);
     accept_retry.cancel();
+    watchdog.cancel();
     if (signals) signals->cancel(ignored);
     std::vector<std::shared_ptr<Session>> live_sessions;
     {
@@ -524,6 +582,7 @@ void HttpServer::run(bool handle_signals) {
   // Before any thread runs the io_context, so no strand is needed yet; a
   // stop() racing with this is queued and runs on the first thread.
   s.do_accept();
+  s.watch();
 
   const int n = std::max(1, s.options.threads);
   std::vector<std::thread> threads;

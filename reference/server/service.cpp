@@ -16,8 +16,10 @@ namespace {
 constexpr std::int64_t kNonceMemorySeconds = 2 * 15 * 60;
 constexpr std::size_t kNonceMemoryMax = 1'000'000;
 
-std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
+
+// splitmix64's output for one counter value (the counter advances by kGolden per draw).
+std::uint64_t splitmix64(std::uint64_t z) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   return z ^ (z >> 31);
@@ -39,7 +41,7 @@ HttpResponse protocol_error(int status, const std::string& reason) {
 
 Service::Service(model::World world, ServiceOptions options)
     : world_(std::move(world)), options_(std::move(options)) {
-  rng_state_ = options_.seed != 0 ? options_.seed : std::random_device{}();
+  rng_counter_ = options_.seed != 0 ? options_.seed : std::random_device{}();
   if (!options_.clock)
     options_.clock = [] {
       return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -48,7 +50,7 @@ Service::Service(model::World world, ServiceOptions options)
 }
 
 model::World Service::world() const {
-  std::lock_guard lock(mu_);
+  std::shared_lock lock(mu_);
   return world_;
 }
 
@@ -58,7 +60,8 @@ HttpResponse Service::handle(const wire::HttpRequest& request) {
 }
 
 std::string Service::next_request_id() {
-  const std::uint64_t a = splitmix64(rng_state_), b = splitmix64(rng_state_);
+  const std::uint64_t c = rng_counter_.fetch_add(2 * kGolden, std::memory_order_relaxed);
+  const std::uint64_t a = splitmix64(c + kGolden), b = splitmix64(c + 2 * kGolden);
   return fmt::format("{:08X}-{:04X}-4{:03X}-{:04X}-{:012X}", a >> 32, (a >> 16) & 0xFFFF, a & 0xFFF,
                      0x8000 | ((b >> 48) & 0x3FFF), b & 0xFFFFFFFFFFFFULL);
 }
@@ -66,9 +69,10 @@ std::string Service::next_request_id() {
 std::string Service::next_activity_id() {
   static constexpr char kAlphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
   std::string id = "asa-";
-  std::uint64_t r = splitmix64(rng_state_);
+  const std::uint64_t c = rng_counter_.fetch_add(2 * kGolden, std::memory_order_relaxed);
+  std::uint64_t r = splitmix64(c + kGolden);
   for (int i = 0; i < 20; ++i) {
-    if (i == 12) r = splitmix64(rng_state_);
+    if (i == 12) r = splitmix64(c + 2 * kGolden);
     id += kAlphabet[r % 36];
     r /= 36;
   }
@@ -85,24 +89,50 @@ void Service::remember_nonce(const model::NonceUse& use, bool succeeded, std::in
   nonces_.record(use, succeeded);
 }
 
-HttpResponse Service::remove_instances(const wire::HttpRequest& original) {
+model::Context Service::context() const { return {options_.clock(), 0, &nonces_}; }
+
+HttpResponse Service::remove_instances(const wire::HttpRequest& request) {
+  if (!options_.hooks.empty()) return remove_instances_hooked(request);
+  std::shared_lock read(mu_);
+  const std::uint64_t judged_version = version_;
+  model::Decision d = model::decide(world_, request, context());
+  read.unlock();
+  // A refusal that records no nonce changes nothing: its linearization point
+  // is the shared lock, and two of them run at once.
+  if (!d.success && !d.nonce_used) return render(d, request, {d.format, next_request_id(), "", d.code});
+  std::unique_lock write(mu_);
+  if (version_ != judged_version) d = model::decide(world_, request, context());
+  return act(std::move(d), request, write);
+}
+
+HttpResponse Service::act(model::Decision d, const wire::HttpRequest& request,
+                          std::unique_lock<std::shared_mutex>& lock) {
+  if (d.nonce_used) remember_nonce(*d.nonce_used, d.success, options_.clock());
+  RenderFields fields{d.format, "", "", d.code};
+  if (d.success) {
+    fields.activity_id = next_activity_id();
+    world_ = model::apply(world_, d.effects, fields.activity_id);
+  }
+  ++version_;
+  lock.unlock();  // the body is rendered from the decision alone
+  fields.request_id = next_request_id();
+  return render(d, request, std::move(fields));
+}
+
+// With hooks (the self-test's faults and readings): one exclusive lock from
+// decision to effect, and the hooks' points in between.
+HttpResponse Service::remove_instances_hooked(const wire::HttpRequest& original) {
   const ServiceHooks& hooks = options_.hooks;
   std::unique_lock lock(mu_);
   const std::uint64_t call = calls_++;
-  model::Context ctx{options_.clock(), 0, &nonces_};
+  model::Context ctx = context();
   // What the model judges: the World and the request as they are, unless a
   // hook bends them (then on copies, so the kept World is only changed by apply).
-  std::optional<model::World> bent_world;
-  std::optional<wire::HttpRequest> bent_request;
-  if (!hooks.empty()) {
-    bent_world = world_;
-    bent_request = original;
-    for (const auto& h : hooks) h->before_model(*bent_world, *bent_request, ctx);
-  }
-  const model::World& judged = bent_world ? *bent_world : world_;
-  const wire::HttpRequest& request = bent_request ? *bent_request : original;
-  model::Decision d = model::decide(judged, request, ctx);
-  for (const auto& h : hooks) h->after_model(d, judged, request, ctx, call);
+  model::World bent_world = world_;
+  wire::HttpRequest request = original;
+  for (const auto& h : hooks) h->before_model(bent_world, request, ctx);
+  model::Decision d = model::decide(bent_world, request, ctx);
+  for (const auto& h : hooks) h->after_model(d, bent_world, request, ctx, call);
   if (d.nonce_used) remember_nonce(*d.nonce_used, d.success, options_.clock());
 
   RenderFields fields{d.format, "", "", d.code};
@@ -115,8 +145,9 @@ HttpResponse Service::remove_instances(const wire::HttpRequest& original) {
   } else {
     for (const auto& h : hooks) h->after_apply(world_, world_, d, request);
   }
+  ++version_;
+  lock.unlock();
   fields.request_id = next_request_id();
-  lock.unlock();  // the body is rendered from the decision alone
   return render(d, request, std::move(fields));
 }
 
@@ -158,10 +189,11 @@ HttpResponse Service::fixture(const wire::HttpRequest& request) {
     if (method != "PUT") return wrong_method("GET, PUT");
     auto parsed = model::parse_world(request.body);
     if (!parsed) return protocol_error(400, "invalid World at " + parsed.error());
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
     world_ = std::move(*parsed);
     nonces_.clear();
     nonce_order_.clear();
+    ++version_;
     HttpResponse r;
     r.status = 204;
     return r;
@@ -170,8 +202,9 @@ HttpResponse Service::fixture(const wire::HttpRequest& request) {
     if (method != "POST") return wrong_method("POST");
     std::vector<std::string> done;
     {
-      std::lock_guard lock(mu_);
+      std::unique_lock lock(mu_);
       done = model::complete_activities(world_);
+      ++version_;
     }
     boost::json::array ids;
     for (auto& id : done) ids.emplace_back(id);

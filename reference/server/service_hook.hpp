@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,7 @@ class ServiceHook {
   virtual void after_model(model::Decision&, const model::World& /*judged*/, const wire::HttpRequest&,
                            const model::Context&, std::uint64_t /*call_number*/) const {}
   // Between a success's decision and its effects, holding the service's lock.
-  virtual void before_effects(std::unique_lock<std::mutex>&) const {}
+  virtual void before_effects(std::unique_lock<std::shared_mutex>&) const {}
   // After apply (or instead of it, for a rejected call): the World the server keeps.
   virtual void after_apply(model::World& /*after*/, const model::World& /*before*/, const model::Decision&,
                            const wire::HttpRequest&) const {}

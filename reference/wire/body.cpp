@@ -70,6 +70,10 @@ Utf8Step utf8_step(std::string_view s, std::size_t i) noexcept {
 
 bool is_valid_utf8(std::string_view s) noexcept {
   for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
     const Utf8Step step = utf8_step(s, i);
     if (!step.valid) return false;
     i += step.length;
@@ -111,15 +115,22 @@ constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 std::string sanitize(std::string_view s, Format format) {
   std::string out;
   out.reserve(s.size());
+  std::size_t kept = 0;  // s[kept, i) is copied as it is
   for (std::size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b >= 0x20 && b < 0x80) {  // printable ASCII, the common case: valid in both formats
+      ++i;
+      continue;
+    }
     const Utf8Step step = utf8_step(s, i);
     if (!step.valid || (format == Format::xml && !is_xml_char(step.code_point))) {
+      out.append(s.substr(kept, i - kept));
       out += kReplacement;
-    } else {
-      out.append(s.substr(i, step.length));
+      kept = i + step.length;
     }
     i += step.length;
   }
+  out.append(s.substr(kept));
   return out;
 }
 
@@ -593,7 +604,11 @@ Rendered render_fields(const char* xml_root, Fields fields, Format format) {
       if (!value->empty()) xml.add(name, *value);
     return {std::string(kXmlContentType), xml.finish()};
   }
-  boost::json::object object;
+  // Every answer essconf serve gives is rendered here: the object lives in a
+  // buffer on the stack, not in one heap allocation per field.
+  unsigned char storage[2048];
+  boost::json::monotonic_resource resource(storage, sizeof storage);
+  boost::json::object object(&resource);
   for (const auto& [name, value] : fields)
     if (!value->empty()) object.emplace(name, sanitize(*value, Format::json));
   return {std::string(kJsonContentType), boost::json::serialize(object)};

@@ -520,7 +520,7 @@ void FaultHook::after_apply(model::World& after, const model::World& before, con
   }
 }
 
-void FaultHook::before_effects(std::unique_lock<std::mutex>& lock) const {
+void FaultHook::before_effects(std::unique_lock<std::shared_mutex>& lock) const {
   if (has(Fault::racy_min_size)) {
     // The fault: decide, let go of the state, come back and act on a stale decision.
     lock.unlock();

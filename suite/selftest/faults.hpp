@@ -123,7 +123,7 @@ class FaultHook : public server::ServiceHook {
   void before_model(model::World& world, wire::HttpRequest& request, model::Context& context) const override;
   void after_model(model::Decision& decision, const model::World& world, const wire::HttpRequest& request,
                    const model::Context& context, std::uint64_t call_number) const override;
-  void before_effects(std::unique_lock<std::mutex>& lock) const override;
+  void before_effects(std::unique_lock<std::shared_mutex>& lock) const override;
   void after_apply(model::World& after, const model::World& before, const model::Decision& decision,
                    const wire::HttpRequest& request) const override;
   void before_render(server::RenderFields& fields, const model::Decision& decision,
