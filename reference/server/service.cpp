@@ -37,6 +37,23 @@ HttpResponse protocol_error(int status, const std::string& reason) {
   return json_response(status, boost::json::serialize(boost::json::object{{"error", reason}}));
 }
 
+// Whether a Prefer header (RFC 7240: comma-separated preferences, each
+// `token [= value] *( ";" parameter )`, tokens case-insensitive) asks for
+// return=representation.
+bool wants_representation(std::string_view prefer) {
+  while (!prefer.empty()) {
+    const auto comma = prefer.find(',');
+    std::string_view item = prefer.substr(0, comma);
+    prefer = comma == std::string_view::npos ? std::string_view() : prefer.substr(comma + 1);
+    item = item.substr(0, item.find(';'));
+    std::string compact;
+    for (const char c : item)
+      if (c != ' ' && c != '\t' && c != '"') compact += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    if (compact == "return=representation") return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Service::Service(model::World world, ServiceOptions options)
@@ -182,18 +199,26 @@ HttpResponse Service::fixture(const wire::HttpRequest& request) {
   };
   if (what == "capabilities") {
     if (method != "GET") return wrong_method("GET");
-    return json_response(200, R"({"protocol":1,"features":["world","activities","auth","load_balancers","db_instances"]})");
+    return json_response(200, R"({"protocol":1,"features":["world","activities","auth","load_balancers","db_instances","world_representation"]})");
   }
   if (what == "world") {
     if (method == "GET") return json_response(200, model::to_json(world()));
     if (method != "PUT") return wrong_method("GET, PUT");
     auto parsed = model::parse_world(request.body);
     if (!parsed) return protocol_error(400, "invalid World at " + parsed.error());
+    // world_representation: asked with "Prefer: return=representation"
+    // (RFC 7240), the answer carries the World as a GET would read it.
+    const bool representation = wants_representation(request.header("Prefer"));
     std::unique_lock lock(mu_);
     world_ = std::move(*parsed);
     nonces_.clear();
     nonce_order_.clear();
     ++version_;
+    if (representation) {
+      HttpResponse r = json_response(200, model::to_json(world_));
+      r.headers.push_back({"Preference-Applied", "return=representation"});
+      return r;
+    }
     HttpResponse r;
     r.status = 204;
     return r;

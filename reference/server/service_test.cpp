@@ -91,7 +91,7 @@ TEST(FixtureProtocol, Capabilities) {
   Service s(base_world(), fixed_clock());
   const HttpResponse r = s.handle(fixture_request("GET", "/_conformance/v1/capabilities"));
   EXPECT_EQ(r.status, 200);
-  EXPECT_EQ(r.body, R"({"protocol":1,"features":["world","activities","auth","load_balancers","db_instances"]})");
+  EXPECT_EQ(r.body, R"({"protocol":1,"features":["world","activities","auth","load_balancers","db_instances","world_representation"]})");
 }
 
 TEST(FixtureProtocol, PutThenGetWorld) {
@@ -103,6 +103,25 @@ TEST(FixtureProtocol, PutThenGetWorld) {
   const auto parsed = model::parse_world(get.body);
   ASSERT_TRUE(parsed) << parsed.error();
   EXPECT_EQ(*parsed, base_world());
+}
+
+TEST(FixtureProtocol, PutAnswersWithTheWorldWhenThePreferHeaderAsksForIt) {
+  Service s(model::World{}, fixed_clock());
+  for (const std::string prefer : {"return=representation", "respond-async, Return = \"Representation\"; x=1"}) {
+    auto put = fixture_request("PUT", "/_conformance/v1/world", model::to_json(base_world()));
+    put.headers.push_back({"Prefer", prefer});
+    const HttpResponse r = s.handle(put);
+    EXPECT_EQ(r.status, 200) << prefer;
+    EXPECT_EQ(r.header("Preference-Applied"), "return=representation");
+    EXPECT_EQ(r.body, s.handle(fixture_request("GET", "/_conformance/v1/world")).body) << prefer;
+  }
+  for (const std::string prefer : {"return=minimal", "handling=strict", "return=representationx"}) {
+    auto put = fixture_request("PUT", "/_conformance/v1/world", model::to_json(base_world()));
+    put.headers.push_back({"Prefer", prefer});
+    const HttpResponse r = s.handle(put);
+    EXPECT_EQ(r.status, 204) << prefer;
+    EXPECT_TRUE(r.body.empty());
+  }
 }
 
 TEST(FixtureProtocol, InvalidWorldIsRefusedWithItsPathAndKeepsTheOld) {

@@ -32,12 +32,14 @@ bool Capabilities::has(std::string_view feature) const {
 
 FixtureDriver::FixtureDriver(client::HttpClient& client) : client_(client) {}
 
-client::Exchange FixtureDriver::call(const std::string& method, const std::string& path, const std::string& body) {
+client::Exchange FixtureDriver::call(const std::string& method, const std::string& path, const std::string& body,
+                                     bool prefer_representation) {
   wire::HttpRequest r;
   r.method = method;
   r.target = client_.url().base_path + std::string(kPrefix) + path;
   r.body = body;
   if (!body.empty()) r.headers.push_back({"Content-Type", "application/json"});
+  if (prefer_representation) r.headers.push_back({"Prefer", "return=representation"});
   return client_.send(client::with_transport_headers(std::move(r), client_.url()));
 }
 
@@ -60,6 +62,7 @@ Result<Capabilities> FixtureDriver::capabilities() {
   if (c.protocol != 1) return Problem("", fmt::format("the target speaks fixture protocol {}, essconf speaks 1", c.protocol));
   for (const auto& f : features->get_array())
     if (f.is_string()) c.features.emplace_back(f.get_string());
+  representation_ = c.has("world_representation");
   return c;
 }
 
@@ -69,18 +72,28 @@ Status FixtureDriver::put_world(const model::World& world) {
   return Problem("", "PUT /_conformance/v1/world " + what_happened(x));
 }
 
+Result<model::World> FixtureDriver::world_from(const client::Exchange& x, std::string_view what) {
+  auto parsed = model::parse_world(x.body);
+  if (!parsed) return Problem("", fmt::format("{} returned an invalid World at {}", what, parsed.error()));
+  return parsed;
+}
+
 Result<model::World> FixtureDriver::get_world() {
   const auto x = call("GET", "world", "");
   if (x.error != client::TransportError::none || x.status != 200)
     return Problem("", "GET /_conformance/v1/world " + what_happened(x));
-  auto parsed = model::parse_world(x.body);
-  if (!parsed) return Problem("", "GET /_conformance/v1/world returned an invalid World at " + parsed.error());
-  return parsed;
+  return world_from(x, "GET /_conformance/v1/world");
 }
 
 Status FixtureDriver::load_world(const model::World& world) {
-  if (auto put = put_world(world); !put) return put;
-  const auto loaded = get_world();
+  const auto x = call("PUT", "world", model::to_json(world), representation_);
+  if (x.error != client::TransportError::none || (x.status != 204 && x.status != 200))
+    return Problem("", "PUT /_conformance/v1/world " + what_happened(x));
+  // A target may ignore the preference (RFC 7240): a 204, or a 200 without a
+  // body, is read back with a GET.
+  const bool answered = representation_ && x.status == 200 && !x.body.empty();
+  const auto loaded =
+      answered ? world_from(x, "PUT /_conformance/v1/world with Prefer: return=representation") : get_world();
   if (!loaded) return loaded.problem();
   if (!(comparable(*loaded, world) == comparable(world, world)))
     return Problem("", "the target did not load the World faithfully: GET world after PUT differs from it");
