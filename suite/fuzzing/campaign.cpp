@@ -192,17 +192,36 @@ int run_campaign(const CampaignOptions& o) {
 }  // namespace essconf::fuzzing
 
 #ifdef ESSCONF_LIBFUZZER
-// libFuzzer's hook: most mutants are structural (near a valid call); one in
-// five is libFuzzer's own byte mutation of the case file.
+// libFuzzer's hooks. Most mutants are structural (near a valid call); one in
+// five is libFuzzer's own byte mutation, of a field of the request rather than
+// of the case file, so the mutant is still a case. An input that is not a case
+// (one libFuzzer made by other means) gets a byte mutation of the whole file.
 extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size, unsigned int seed) {
   std::mt19937_64 rng(seed);
-  if (rng() % 5 == 0) return LLVMFuzzerMutate(data, size, max_size);
   auto parsed = essconf::runner::parse_case({reinterpret_cast<const char*>(data), size}, "fuzz input");
   if (!parsed) return LLVMFuzzerMutate(data, size, max_size);
-  essconf::fuzzing::mutate(*parsed, rng);
+  if (rng() % 5 == 0)
+    essconf::fuzzing::mutate_bytes(*parsed, rng, LLVMFuzzerMutate);
+  else
+    essconf::fuzzing::mutate(*parsed, rng);
   const std::string out = essconf::runner::case_to_json(*parsed);
   if (out.size() > max_size) return size;
   std::copy(out.begin(), out.end(), data);
   return out.size();
+}
+
+// Crossing two inputs as cases (essconf::fuzzing::cross_over), not as bytes:
+// libFuzzer's own crossover of two JSON files is rarely a case. 0 (no child)
+// when either is not a case or the child does not fit.
+extern "C" size_t LLVMFuzzerCustomCrossOver(const uint8_t* data1, size_t size1, const uint8_t* data2, size_t size2,
+                                            uint8_t* out, size_t max_out_size, unsigned int seed) {
+  auto a = essconf::runner::parse_case({reinterpret_cast<const char*>(data1), size1}, "fuzz input");
+  auto b = essconf::runner::parse_case({reinterpret_cast<const char*>(data2), size2}, "fuzz input");
+  if (!a || !b) return 0;
+  std::mt19937_64 rng(seed);
+  const std::string child = essconf::runner::case_to_json(essconf::fuzzing::cross_over(*a, *b, rng));
+  if (child.size() > max_out_size) return 0;
+  std::copy(child.begin(), child.end(), out);
+  return child.size();
 }
 #endif

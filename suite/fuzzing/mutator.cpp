@@ -156,4 +156,66 @@ void mutate(runner::Case& c, std::mt19937_64& rng) {
   c.before.clear();
 }
 
+namespace {
+
+// ASCII stays; every other byte becomes %XX (the case file is JSON text).
+std::string ascii_or_escaped(const std::uint8_t* data, std::size_t size) {
+  std::string out;
+  out.reserve(size);
+  for (std::size_t i = 0; i < size; ++i) {
+    if (data[i] < 0x80)
+      out += static_cast<char>(data[i]);
+    else
+      out += fmt::format("%{:02X}", data[i]);
+  }
+  return out;
+}
+
+// The field of the request mutate_bytes works on.
+std::string& byte_field(runner::RequestSpec& r, std::mt19937_64& rng) {
+  const int which = in_range(0, 9, rng);
+  if (which < 3 && !r.params.empty())
+    return r.params[std::uniform_int_distribution<std::size_t>(0, r.params.size() - 1)(rng)].second;
+  if (which == 3 && !r.params.empty())
+    return r.params[std::uniform_int_distribution<std::size_t>(0, r.params.size() - 1)(rng)].first;
+  if (which == 4) return r.path;
+  if (which == 5 && !r.headers.empty())
+    return r.headers[std::uniform_int_distribution<std::size_t>(0, r.headers.size() - 1)(rng)].value;
+  return r.raw;
+}
+
+constexpr std::size_t kMaxFieldBytes = 4096;
+
+}  // namespace
+
+void mutate_bytes(runner::Case& c, std::mt19937_64& rng, const ByteMutator& bytes) {
+  std::string& field = byte_field(c.request, rng);
+  std::vector<std::uint8_t> buffer(field.begin(), field.end());
+  const std::size_t max_size = std::min(kMaxFieldBytes, std::max<std::size_t>(64, 2 * buffer.size()));
+  buffer.resize(std::max(max_size, buffer.size()));
+  const std::size_t size = bytes(buffer.data(), field.size(), buffer.size());
+  field = ascii_or_escaped(buffer.data(), std::min(size, buffer.size()));
+  if (&field == &c.request.path && !field.starts_with('/')) field.insert(0, "/");  // a case's path starts with /
+  c.repeat = 1;
+  c.before.clear();
+}
+
+runner::Case cross_over(const runner::Case& a, const runner::Case& b, std::mt19937_64& rng) {
+  runner::Case child = a;
+  if (in_range(0, 1, rng) == 0) {
+    child.world = b.world;
+    if (child.request.sign && child.world.auth.keys.empty()) child.request.sign.reset();
+  } else {
+    const auto& theirs = b.request.params;
+    const std::size_t keep = std::uniform_int_distribution<std::size_t>(0, a.request.params.size())(rng);
+    const std::size_t from = std::uniform_int_distribution<std::size_t>(0, theirs.size())(rng);
+    child.request.params.resize(keep);
+    child.request.params.insert(child.request.params.end(), theirs.begin() + static_cast<std::ptrdiff_t>(from),
+                                theirs.end());
+  }
+  child.repeat = 1;
+  child.before.clear();
+  return child;
+}
+
 }  // namespace essconf::fuzzing
