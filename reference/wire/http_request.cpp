@@ -115,6 +115,15 @@ bool is_wellformed_http(const HttpRequest& request) noexcept {
   return true;
 }
 
+bool has_control_in_field_value(const HttpRequest& request) noexcept {
+  for (const Header& h : request.headers)
+    for (const char c : h.value) {
+      const auto u = static_cast<unsigned char>(c);
+      if ((u < 0x20 && c != '\t' && c != '\r' && c != '\n' && c != '\0') || u == 0x7F) return true;
+    }
+  return false;
+}
+
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = ascii_lower(c);

@@ -36,6 +36,12 @@ struct HttpRequest {
 // anything else with a bare 400 or by closing the connection.
 bool is_wellformed_http(const HttpRequest& request) noexcept;
 
+// Whether a header value carries a control character other than HTAB, CR, LF
+// or NUL (0x01-0x08, 0x0B, 0x0C, 0x0E-0x1F, 0x7F). RFC 9110 5.5 calls such a
+// value invalid but lets a recipient either reject the message or keep the
+// characters, so both answers are proper.
+bool has_control_in_field_value(const HttpRequest& request) noexcept;
+
 // `s` with A-Z as a-z, every other byte as it is.
 std::string ascii_lower(std::string_view s);
 

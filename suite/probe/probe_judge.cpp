@@ -158,6 +158,7 @@ void merge_into(model::Expectation& into, model::Expectation e) {
   for (auto c : e.clauses)
     if (std::find(into.clauses.begin(), into.clauses.end(), c) == into.clauses.end()) into.clauses.push_back(c);
   into.malformed_http = into.malformed_http || e.malformed_http;
+  into.may_refuse_as_malformed = into.may_refuse_as_malformed || e.may_refuse_as_malformed;
 }
 
 // The request's bytes, and the same with every %XX and '+' decoded, leniently:

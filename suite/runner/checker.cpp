@@ -245,8 +245,9 @@ void check_answer(const CheckInput& in, const Observation& o, const wire::Parsed
   const model::Expectation& e = in.expectation;
   if (o.status >= 500) {
     j.f.fail(clause::kNoServerError, describe(e.reference), fmt::format("{} (a server error)", o.status));
-  } else if (e.malformed_http) {
-    // Not HTTP: any 4xx will do, whatever its body; the World must not move.
+  } else if (e.malformed_http || (e.may_refuse_as_malformed && o.status >= 400)) {
+    // Not HTTP, or refused as such where RFC 9110 allows it: any 4xx will do,
+    // whatever its body; the World must not move.
     if (o.status < 400) j.f.fail(clause::kNoServerError, "a 4xx refusal of bytes that are not HTTP", std::to_string(o.status));
     else j.clauses = {clause::kNoServerError};
   } else if (o.status >= 200 && o.status <= 299) {

@@ -117,6 +117,29 @@ TEST(Checker, NotHttpNeedsOnlyA4xx) {
   EXPECT_EQ(check({e, w, false}, {200, {}, "", w}).kind, VerdictKind::fail);
 }
 
+// RFC 9110 5.5: a control character in a header value makes the message
+// invalid; a recipient may reject it (a bare 4xx, as Beast does) or keep it
+// and answer the call. Both pass; a refusal still leaves the World as it was.
+TEST(Checker, AControlCharacterInAHeaderMayBeRefusedAsMalformedOrKept) {
+  const model::World w = base_world();
+  auto req = Req().build();
+  req.headers.push_back({"User-Agent", "sdk\x13" "1.0"});
+  const auto e = model::expect(w, req, model::Profile::spec, {kNow, 0, nullptr});
+  ASSERT_FALSE(e.malformed_http);
+  ASSERT_TRUE(e.may_refuse_as_malformed);
+  ASSERT_TRUE(e.allows_success());
+  EXPECT_EQ(check({e, w, false}, {400, {{"Content-Type", "application/json"}}, R"({"error":"bad field value"})", w}).kind,
+            VerdictKind::pass);
+  model::World changed = w;
+  changed.group("asg-main")->members.pop_back();
+  EXPECT_EQ(check({e, w, false}, {400, {}, "", changed}).kind, VerdictKind::fail);
+  EXPECT_EQ(check({e, w, false}, {500, {}, "", w}).kind, VerdictKind::fail);
+  const auto plain = model::expect(w, Req().build(), model::Profile::spec, {kNow, 0, nullptr});
+  EXPECT_FALSE(plain.may_refuse_as_malformed);
+  EXPECT_EQ(check({plain, w, false}, {400, {{"Content-Type", "application/json"}}, R"({"error":"x"})", w}).kind,
+            VerdictKind::fail);
+}
+
 TEST(Checker, GarbageBodyFails) {
   model::World w = base_world();
   w.group("asg-main")->min_size = 4;

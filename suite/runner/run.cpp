@@ -200,7 +200,8 @@ class CaseRunner {
       r.requests.push_back(wire::to_http_bytes(request));
       r.curl = wire::to_curl(request, o_.target.origin());
       const client::Exchange x = api_.send(request, deadline_);
-      if (x.error == client::TransportError::reset && sent.expectation->malformed_http)
+      if (x.error == client::TransportError::reset &&
+          (sent.expectation->malformed_http || sent.expectation->may_refuse_as_malformed))
         return closed_on_malformed(r, world, *sent.expectation);
       if (x.error != client::TransportError::none) {
         r.expectation = model::to_json(*sent.expectation);
