@@ -95,9 +95,10 @@ struct Expectation {
   // The bytes are not well-formed HTTP: any 4xx, with any body, or closing
   // the connection, is a proper answer (robust.no-server-error).
   bool malformed_http = false;
-  // A header value carries a control character (wire::has_control_in_field_value):
-  // besides the outcomes, refusing the message as malformed HTTP (any 4xx,
-  // any body, or closing the connection) is proper too.
+  // The target or a header value carries a control character RFC 9110/9112
+  // let a recipient refuse or keep (wire::has_tolerable_controls): besides the
+  // outcomes, refusing the message as malformed HTTP (any 4xx, any body, or
+  // closing the connection) is proper too.
   bool may_refuse_as_malformed = false;
 
   bool allows_success() const;

@@ -106,8 +106,7 @@ bool is_token(std::string_view s) noexcept {
 
 bool is_wellformed_http(const HttpRequest& request) noexcept {
   if (!is_token(request.method) || request.target.empty()) return false;
-  for (const char c : request.target)
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) return false;
+  if (request.target.find_first_of(" \t\r\n") != std::string::npos) return false;
   for (const Header& h : request.headers) {
     if (!is_token(h.name)) return false;
     if (h.value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) return false;
@@ -115,7 +114,11 @@ bool is_wellformed_http(const HttpRequest& request) noexcept {
   return true;
 }
 
-bool has_control_in_field_value(const HttpRequest& request) noexcept {
+bool has_tolerable_controls(const HttpRequest& request) noexcept {
+  for (const char c : request.target) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) return true;  // SP, HTAB, CR and LF make it not HTTP at all
+  }
   for (const Header& h : request.headers)
     for (const char c : h.value) {
       const auto u = static_cast<unsigned char>(c);

@@ -30,17 +30,20 @@ struct HttpRequest {
   bool has_form_body() const noexcept;
 };
 
-// Whether the request is well-formed HTTP/1.1 (RFC 9110/9112): the method
-// and header names are tokens, the target has no whitespace or control
-// characters, header values have no CR, LF or NUL. A server may answer
-// anything else with a bare 400 or by closing the connection.
+// Whether the request can be read as HTTP/1.1 at all (RFC 9110/9112): the
+// method and header names are tokens, the target is not empty and has no
+// whitespace (SP, HTAB, CR, LF: they would end it), header values have no CR,
+// LF or NUL. A server may answer anything else with a bare 400 or by closing
+// the connection, and must not act on it.
 bool is_wellformed_http(const HttpRequest& request) noexcept;
 
-// Whether a header value carries a control character other than HTAB, CR, LF
-// or NUL (0x01-0x08, 0x0B, 0x0C, 0x0E-0x1F, 0x7F). RFC 9110 5.5 calls such a
-// value invalid but lets a recipient either reject the message or keep the
-// characters, so both answers are proper.
-bool has_control_in_field_value(const HttpRequest& request) noexcept;
+// Whether the target or a header value carries another control character
+// (0x00-0x1F but HTAB, CR and LF in the target; but HTAB, CR, LF and NUL in a
+// header value; and 0x7F). RFC 9112 3.2 and RFC 9110 5.5 make such a message
+// invalid, but a recipient SHOULD (not MUST) refuse an invalid request-line,
+// and MAY keep such characters in a field value: refusing it as malformed
+// and answering the call as read are both proper.
+bool has_tolerable_controls(const HttpRequest& request) noexcept;
 
 // `s` with A-Z as a-z, every other byte as it is.
 std::string ascii_lower(std::string_view s);

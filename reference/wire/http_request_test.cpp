@@ -209,11 +209,23 @@ TEST(WellformedHttp, TokensTargetsAndHeaderValues) {
     r.method = method;
     EXPECT_FALSE(is_wellformed_http(r)) << method;
   }
-  for (const char* target : {"", "/a b", "/\x7F", "/\t"}) {
+  for (const char* target : {"", "/a b", "/\t", "/\r", "/\n"}) {
     HttpRequest r = ok;
     r.target = target;
     EXPECT_FALSE(is_wellformed_http(r)) << target;
   }
+  // Other control characters are invalid but tolerable (RFC 9112 3.2: SHOULD refuse).
+  for (const std::string& target : {std::string("/\x7F"), std::string("/?a=\x01"), std::string("/?a=\0", 6)}) {
+    HttpRequest r = ok;
+    r.target = target;
+    EXPECT_TRUE(is_wellformed_http(r)) << target;
+    EXPECT_TRUE(has_tolerable_controls(r)) << target;
+  }
+  EXPECT_FALSE(has_tolerable_controls(ok));
+  HttpRequest odd_value = ok;
+  odd_value.headers.push_back({"X", "a\x13" "b"});
+  EXPECT_TRUE(is_wellformed_http(odd_value));
+  EXPECT_TRUE(has_tolerable_controls(odd_value));
   HttpRequest bad_name = ok;
   bad_name.headers.push_back({"Bad Name", "v"});
   EXPECT_FALSE(is_wellformed_http(bad_name));

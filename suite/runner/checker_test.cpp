@@ -134,6 +134,10 @@ TEST(Checker, AControlCharacterInAHeaderMayBeRefusedAsMalformedOrKept) {
   changed.group("asg-main")->members.pop_back();
   EXPECT_EQ(check({e, w, false}, {400, {}, "", changed}).kind, VerdictKind::fail);
   EXPECT_EQ(check({e, w, false}, {500, {}, "", w}).kind, VerdictKind::fail);
+  auto in_target = Req().raw_query("x=\x01").build();
+  EXPECT_TRUE(wire::is_wellformed_http(in_target));
+  EXPECT_TRUE(model::expect(w, in_target, model::Profile::spec, {kNow, 0, nullptr}).may_refuse_as_malformed);
+  EXPECT_TRUE(model::expect(w, Req().raw_query("x=a\tb").build(), model::Profile::spec, {kNow, 0, nullptr}).malformed_http);
   const auto plain = model::expect(w, Req().build(), model::Profile::spec, {kNow, 0, nullptr});
   EXPECT_FALSE(plain.may_refuse_as_malformed);
   EXPECT_EQ(check({plain, w, false}, {400, {{"Content-Type", "application/json"}}, R"({"error":"x"})", w}).kind,
