@@ -207,6 +207,12 @@ Decision decide(const World& world, const wire::HttpRequest& request, const Cont
 }
 
 Expectation expect(const World& world, const wire::HttpRequest& request, Profile profile, const Context& context) {
+  if (const auto lenient = wire::is_wellformed_http(request) ? std::nullopt : wire::read_leniently(request)) {
+    // Trailing whitespace in the target: refused as malformed, or read without it (RFC 9112 3).
+    Expectation e = expect(world, *lenient, profile, context);
+    e.may_refuse_as_malformed = true;
+    return e;
+  }
   if (!wire::is_wellformed_http(request)) {
     // Not HTTP: no RPC rule applies; the server only has to refuse it properly.
     Expectation e;

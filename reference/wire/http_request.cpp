@@ -127,6 +127,15 @@ bool has_tolerable_controls(const HttpRequest& request) noexcept {
   return false;
 }
 
+std::optional<HttpRequest> read_leniently(const HttpRequest& request) {
+  const auto end = request.target.find_last_not_of(" \t\v\f\r");
+  if (end == std::string::npos || end + 1 == request.target.size()) return std::nullopt;
+  HttpRequest trimmed = request;
+  trimmed.target.resize(end + 1);
+  if (!is_wellformed_http(trimmed)) return std::nullopt;
+  return trimmed;
+}
+
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = ascii_lower(c);

@@ -3,6 +3,7 @@
 // request is representable and reproducible.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,12 @@ bool is_wellformed_http(const HttpRequest& request) noexcept;
 // and MAY keep such characters in a field value: refusing it as malformed
 // and answering the call as read are both proper.
 bool has_tolerable_controls(const HttpRequest& request) noexcept;
+
+// RFC 9112 3: a recipient MAY parse the request-line on whitespace (SP, HTAB,
+// VT, FF, bare CR) and ignore trailing whitespace. For a request that is not
+// well-formed only because its target ends with such bytes, the request as
+// that recipient reads it (the target without them); else nullopt.
+std::optional<HttpRequest> read_leniently(const HttpRequest& request);
 
 // `s` with A-Z as a-z, every other byte as it is.
 std::string ascii_lower(std::string_view s);

@@ -222,6 +222,18 @@ TEST(WellformedHttp, TokensTargetsAndHeaderValues) {
     EXPECT_TRUE(has_tolerable_controls(r)) << target;
   }
   EXPECT_FALSE(has_tolerable_controls(ok));
+  // Trailing whitespace: read without it by a lenient recipient (RFC 9112 3), if nothing else is wrong.
+  for (const char* target : {"/?a=1\r\r", "/?a=1 ", "/?a=1\t\v\f"}) {
+    HttpRequest r = ok;
+    r.target = target;
+    ASSERT_TRUE(read_leniently(r)) << target;
+    EXPECT_EQ(read_leniently(r)->target, "/?a=1");
+  }
+  for (const char* target : {"/?a=1", "/?a 1 ", "/?a=1\n", "  "}) {
+    HttpRequest r = ok;
+    r.target = target;
+    EXPECT_FALSE(read_leniently(r)) << target;
+  }
   HttpRequest odd_value = ok;
   odd_value.headers.push_back({"X", "a\x13" "b"});
   EXPECT_TRUE(is_wellformed_http(odd_value));
