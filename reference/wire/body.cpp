@@ -105,34 +105,6 @@ bool is_xml_char(char32_t cp) noexcept {
          (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
 }
 
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// Values come from hostile requests (a message may echo a parameter), but a
-// rendered body must stay well-formed: invalid UTF-8 becomes U+FFFD in both
-// formats (JSON must be UTF-8), and for XML so does every code point outside
-// XML 1.0's Char production (controls other than tab/LF/CR, U+FFFE, U+FFFF),
-// since not even a character reference may name those.
-std::string sanitize(std::string_view s, Format format) {
-  std::string out;
-  out.reserve(s.size());
-  std::size_t kept = 0;  // s[kept, i) is copied as it is
-  for (std::size_t i = 0; i < s.size();) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    if (b >= 0x20 && b < 0x80) {  // printable ASCII, the common case: valid in both formats
-      ++i;
-      continue;
-    }
-    const Utf8Step step = utf8_step(s, i);
-    if (!step.valid || (format == Format::xml && !is_xml_char(step.code_point))) {
-      out.append(s.substr(kept, i - kept));
-      out += kReplacement;
-      kept = i + step.length;
-    }
-    i += step.length;
-  }
-  out.append(s.substr(kept));
-  return out;
-}
 
 bool is_blank(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -189,7 +161,7 @@ class XmlBuilder {
   }
 
   void add(const char* name, std::string_view value) {
-    const std::string text = sanitize(value, Format::xml);
+    const std::string text = renderable_text(value, Format::xml);
     // An explicit text node, even when empty, so that every field renders
     // the same way: <Name></Name>.
     root_.append_child(name).append_child(pugi::node_pcdata).set_value(text.c_str());
@@ -610,11 +582,33 @@ Rendered render_fields(const char* xml_root, Fields fields, Format format) {
   boost::json::monotonic_resource resource(storage, sizeof storage);
   boost::json::object object(&resource);
   for (const auto& [name, value] : fields)
-    if (!value->empty()) object.emplace(name, sanitize(*value, Format::json));
+    if (!value->empty()) object.emplace(name, renderable_text(*value, Format::json));
   return {std::string(kJsonContentType), boost::json::serialize(object)};
 }
 
 }  // namespace
+
+std::string renderable_text(std::string_view s, Format format, std::string_view replacement) {
+  std::string out;
+  out.reserve(s.size());
+  std::size_t kept = 0;  // s[kept, i) is copied as it is
+  for (std::size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b >= 0x20 && b < 0x80) {  // printable ASCII, the common case: valid in both formats
+      ++i;
+      continue;
+    }
+    const Utf8Step step = utf8_step(s, i);
+    if (!step.valid || (format == Format::xml && !is_xml_char(step.code_point))) {
+      out.append(s.substr(kept, i - kept));
+      out += replacement;
+      kept = i + step.length;
+    }
+    i += step.length;
+  }
+  out.append(s.substr(kept));
+  return out;
+}
 
 Rendered render_success(const SuccessBody& body, Format format) {
   return render_fields("RemoveInstancesResponse",

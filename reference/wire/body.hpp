@@ -40,6 +40,14 @@ struct Rendered {
 // Code, Message, Recommend. JSON: a flat object with the same names. A field
 // whose value is empty is left out (the reference never sends one; the
 // self-test faults use this to drop a field).
+// Values come from hostile requests (a message may echo a parameter), but a
+// rendered body must stay well-formed: invalid UTF-8 becomes `replacement`
+// in both formats (JSON must be UTF-8), and for XML so does every code point
+// outside XML 1.0's Char production (controls other than tab/LF/CR, U+FFFE,
+// U+FFFF), since not even a character reference may name those.
+inline constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD
+std::string renderable_text(std::string_view s, Format format, std::string_view replacement = kReplacementCharacter);
+
 Rendered render_success(const SuccessBody& body, Format format);
 Rendered render_error(const ErrorBody& body, Format format);
 

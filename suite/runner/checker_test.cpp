@@ -144,6 +144,25 @@ TEST(Checker, AControlCharacterInAHeaderMayBeRefusedAsMalformedOrKept) {
             VerdictKind::fail);
 }
 
+// A message that echoes a character XML cannot hold: the reference's U+FFFD,
+// or the character left out, passes; another substitute does not. Found by
+// essconf fuzz, as a false failure of the reference and the independent
+// implementation alike.
+TEST(Checker, AMessageMayReplaceOrDropWhatTheBodyCannotHold) {
+  const model::World w = base_world();
+  const auto req = Req().set("Format", "XML").ids({"i\x01-x"}).build();
+  const auto e = model::expect(w, req, model::Profile::spec, {kNow, 0, nullptr});
+  const auto answer = [&](const std::string& id) {
+    const std::string body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><RequestId>473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E</RequestId>"
+                             "<Code>InvalidInstanceId.NotFound</Code><Message>Instance \"" + id +
+                             "\" does not exist.</Message></Error>";
+    return check({e, w, false}, {404, {{"Content-Type", "text/xml"}}, body, w}).kind;
+  };
+  EXPECT_EQ(answer("i\xEF\xBF\xBD-x"), VerdictKind::pass);
+  EXPECT_EQ(answer("i-x"), VerdictKind::pass);
+  EXPECT_EQ(answer("i?-x"), VerdictKind::fail);
+}
+
 TEST(Checker, GarbageBodyFails) {
   model::World w = base_world();
   w.group("asg-main")->min_size = 4;
