@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "suite/fuzzing/case_memo.hpp"
 #include "suite/fuzzing/finding.hpp"
 #include "suite/fuzzing/mutator.hpp"
 
@@ -38,6 +40,13 @@ struct Campaign {
 };
 Campaign* g_campaign = nullptr;
 
+// The cases parsed last, shared by the callback and the mutation hooks (CaseMemo): at most 256
+// cases, a few MB for the catalog's Worlds.
+CaseMemo& parsed_cases() {
+  static CaseMemo memo(256);
+  return memo;
+}
+
 void print_progress(bool final) {
   Campaign& c = *g_campaign;
   if (c.options.before_print) c.options.before_print();
@@ -60,7 +69,7 @@ int one_input(const uint8_t* data, size_t size) {
   // libFuzzer checks -max_total_time between mutations but not while it runs the seed corpus, where
   // a target that never answers would cost a request timeout per seed: past the time, inputs are skipped.
   if (std::chrono::steady_clock::now() - c.start >= std::chrono::seconds(c.options.seconds)) return -1;
-  auto parsed = runner::parse_case({reinterpret_cast<const char*>(data), size}, "fuzz input");
+  auto parsed = parsed_cases().parse({reinterpret_cast<const char*>(data), size});
   if (!parsed) {
     ++c.rejected;
     return -1;  // not added to the corpus
@@ -135,11 +144,18 @@ CampaignOptions fork_jobs(const CampaignOptions& o) {
 std::vector<std::string> libfuzzer_args(const CampaignOptions& o, std::uint64_t seed) {
   return {"essconf-fuzz",
           o.corpus_dir,
-          fmt::format("-max_total_time={}", o.seconds),
+          // libFuzzer stops once more than max_total_time whole seconds have passed, that is after
+          // max_total_time + 1, while one_input stops sending at `seconds`: a second of skipped inputs
+          // at the end. One second less ends both together (a 1 s campaign keeps 1: 0 is no limit).
+          fmt::format("-max_total_time={}", std::max(1, o.seconds - 1)),
           fmt::format("-seed={}", seed),
           "-max_len=65536",
           "-timeout=30",
           "-reload=1",
+          // libFuzzer's entropic schedule (on by default) updates each rare feature's frequency on every
+          // run: 37 % of the campaign's CPU in perf, for fewer new inputs in the same time
+          // (docs/fuzzing.md). The vanilla schedule.
+          "-entropic=0",
           "-print_final_stats=1",
           // libFuzzer's own crash-/timeout-/slow-unit files go with the findings, not in the current folder.
           "-artifact_prefix=" + o.findings_dir + "/libfuzzer-"};
@@ -198,16 +214,18 @@ int run_campaign(const CampaignOptions& o) {
 // (one libFuzzer made by other means) gets a byte mutation of the whole file.
 extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size, unsigned int seed) {
   std::mt19937_64 rng(seed);
-  auto parsed = essconf::runner::parse_case({reinterpret_cast<const char*>(data), size}, "fuzz input");
+  auto parsed = essconf::fuzzing::parsed_cases().parse({reinterpret_cast<const char*>(data), size});
   if (!parsed) return LLVMFuzzerMutate(data, size, max_size);
   if (rng() % 5 == 0)
     essconf::fuzzing::mutate_bytes(*parsed, rng, LLVMFuzzerMutate);
   else
     essconf::fuzzing::mutate(*parsed, rng);
-  const std::string out = essconf::runner::case_to_json(*parsed);
+  std::string out = essconf::runner::case_to_json(*parsed);
   if (out.size() > max_size) return size;
   std::copy(out.begin(), out.end(), data);
-  return out.size();
+  const size_t n = out.size();
+  essconf::fuzzing::parsed_cases().remember(std::move(out), *parsed);  // the callback gets these bytes next
+  return n;
 }
 
 // Crossing two inputs as cases (essconf::fuzzing::cross_over), not as bytes:
@@ -215,13 +233,17 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max
 // when either is not a case or the child does not fit.
 extern "C" size_t LLVMFuzzerCustomCrossOver(const uint8_t* data1, size_t size1, const uint8_t* data2, size_t size2,
                                             uint8_t* out, size_t max_out_size, unsigned int seed) {
-  auto a = essconf::runner::parse_case({reinterpret_cast<const char*>(data1), size1}, "fuzz input");
-  auto b = essconf::runner::parse_case({reinterpret_cast<const char*>(data2), size2}, "fuzz input");
+  auto& memo = essconf::fuzzing::parsed_cases();
+  auto a = memo.parse({reinterpret_cast<const char*>(data1), size1});
+  auto b = memo.parse({reinterpret_cast<const char*>(data2), size2});
   if (!a || !b) return 0;
   std::mt19937_64 rng(seed);
-  const std::string child = essconf::runner::case_to_json(essconf::fuzzing::cross_over(*a, *b, rng));
+  const essconf::runner::Case c = essconf::fuzzing::cross_over(*a, *b, rng);
+  std::string child = essconf::runner::case_to_json(c);
   if (child.size() > max_out_size) return 0;
   std::copy(child.begin(), child.end(), out);
-  return child.size();
+  const size_t n = child.size();
+  memo.remember(std::move(child), c);
+  return n;
 }
 #endif
