@@ -233,7 +233,7 @@ Expectation expect(const World& world, const wire::HttpRequest& request, Profile
   for (const auto& m : maps) analyses.push_back(rules::analyse(world, request, sent, m, context));
 
   Expectation e;
-  e.may_refuse_as_malformed = wire::has_tolerable_controls(request);
+  e.may_refuse_as_malformed = wire::has_tolerable_controls(request) || wire::exceeds_recommended_size(request);
   const FormatChoice format = format_choice(request, sent, maps);
   e.formats = format.allowed;
   e.format_clause = format.clause;

@@ -96,9 +96,11 @@ struct Expectation {
   // the connection, is a proper answer (robust.no-server-error).
   bool malformed_http = false;
   // The target or a header value carries a control character RFC 9110/9112
-  // let a recipient refuse or keep (wire::has_tolerable_controls): besides the
-  // outcomes, refusing the message as malformed HTTP (any 4xx, any body, or
-  // closing the connection) is proper too.
+  // let a recipient refuse or keep (wire::has_tolerable_controls), or the head
+  // or the content is longer than a recipient has to take
+  // (wire::exceeds_recommended_size): besides the outcomes, refusing the
+  // message at the HTTP layer (any 4xx, any body, or closing the connection)
+  // is proper too.
   bool may_refuse_as_malformed = false;
 
   bool allows_success() const;

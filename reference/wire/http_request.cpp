@@ -127,6 +127,13 @@ bool has_tolerable_controls(const HttpRequest& request) noexcept {
   return false;
 }
 
+bool exceeds_recommended_size(const HttpRequest& request) noexcept {
+  // "METHOD SP target SP HTTP/1.1 CRLF", each "name: value CRLF", the empty line.
+  std::size_t head = request.method.size() + 1 + request.target.size() + sizeof(" HTTP/1.1\r\n") - 1 + 2;
+  for (const Header& h : request.headers) head += h.name.size() + 2 + h.value.size() + 2;
+  return head > kRecommendedOctets || request.body.size() > kRecommendedOctets;
+}
+
 std::optional<HttpRequest> read_leniently(const HttpRequest& request) {
   const auto end = request.target.find_last_not_of(" \t\v\f\r");
   if (end == std::string::npos || end + 1 == request.target.size()) return std::nullopt;

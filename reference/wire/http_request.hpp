@@ -3,6 +3,7 @@
 // request is representable and reproducible.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +46,18 @@ bool is_wellformed_http(const HttpRequest& request) noexcept;
 // and MAY keep such characters in a field value: refusing it as malformed
 // and answering the call as read are both proper.
 bool has_tolerable_controls(const HttpRequest& request) noexcept;
+
+// RFC 9112 3 and RFC 9110 4.1 recommend that a recipient accept a
+// request-line, and URIs, of at least 8000 octets; past what it is willing to
+// process a server answers 414 or 431 (RFC 6585), or 413 for content
+// (RFC 9110 15.5.14), which has no recommended minimum. essconf takes the
+// same 8000 octets as the least a target must take, for the head (request-line
+// and header fields, as sent) and for the content alike.
+inline constexpr std::size_t kRecommendedOctets = 8000;
+
+// Whether the request's head or its content is longer than kRecommendedOctets:
+// a target may refuse it at the HTTP layer, or answer the call.
+bool exceeds_recommended_size(const HttpRequest& request) noexcept;
 
 // RFC 9112 3: a recipient MAY parse the request-line on whitespace (SP, HTAB,
 // VT, FF, bare CR) and ignore trailing whitespace. For a request that is not

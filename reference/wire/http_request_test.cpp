@@ -246,5 +246,26 @@ TEST(WellformedHttp, TokensTargetsAndHeaderValues) {
   EXPECT_FALSE(is_wellformed_http(bad_value));
 }
 
+// The head counts as sent: "GET SP target SP HTTP/1.1 CRLF", each field line, the empty line.
+TEST(HttpRequest, LongerThanRecommendedPastEightThousandOctetsOfHeadOrContent) {
+  HttpRequest r;
+  r.method = "GET";
+  r.headers = {{"Host", "h"}};
+  const std::size_t fixed = 4 + 11 + (4 + 2 + 1 + 2) + 2;  // all but the target's bytes
+  r.target = "/" + std::string(kRecommendedOctets - fixed - 1, 'a');
+  EXPECT_FALSE(exceeds_recommended_size(r));
+  r.target += 'a';
+  EXPECT_TRUE(exceeds_recommended_size(r));
+  HttpRequest fields;
+  fields.headers = {{"X", std::string(kRecommendedOctets, 'v')}};
+  EXPECT_TRUE(exceeds_recommended_size(fields));
+  HttpRequest content;
+  content.method = "POST";
+  content.body = std::string(kRecommendedOctets, 'b');
+  EXPECT_FALSE(exceeds_recommended_size(content));
+  content.body += 'b';
+  EXPECT_TRUE(exceeds_recommended_size(content));
+}
+
 }  // namespace
 }  // namespace essconf::wire

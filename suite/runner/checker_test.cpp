@@ -144,6 +144,29 @@ TEST(Checker, AControlCharacterInAHeaderMayBeRefusedAsMalformedOrKept) {
             VerdictKind::fail);
 }
 
+// A head or content past the 8000 octets RFC 9112 3 recommends a recipient
+// take may be refused at the HTTP layer (414, 431, 413: any 4xx, the World
+// unchanged), or answered as the call. Found by essconf fuzz, as a false
+// failure of the reference server (431 past its 16 KiB head).
+TEST(Checker, ARequestLongerThanRecommendedMayBeRefusedAtTheHttpLayer) {
+  const model::World w = base_world();
+  const auto req = Req().set("Padding", std::string(wire::kRecommendedOctets, 'x')).build();
+  const auto e = model::expect(w, req, model::Profile::spec, {kNow, 0, nullptr});
+  ASSERT_FALSE(e.malformed_http);
+  ASSERT_TRUE(e.may_refuse_as_malformed);
+  EXPECT_EQ(check({e, w, false}, {431, {{"Content-Type", "application/json"}}, R"({"error":"too large"})", w}).kind,
+            VerdictKind::pass);
+  EXPECT_EQ(check({e, w, false}, {414, {}, "", w}).kind, VerdictKind::pass);
+  model::World changed = w;
+  changed.group("asg-main")->members.pop_back();
+  EXPECT_EQ(check({e, w, false}, {431, {}, "", changed}).kind, VerdictKind::fail);
+  const auto shorter = model::expect(w, Req().set("Padding", std::string(7000, 'x')).build(), model::Profile::spec,
+                                     {kNow, 0, nullptr});
+  EXPECT_FALSE(shorter.may_refuse_as_malformed);
+  EXPECT_EQ(check({shorter, w, false}, {431, {{"Content-Type", "application/json"}}, R"({"error":"too large"})", w}).kind,
+            VerdictKind::fail);
+}
+
 // A message that echoes a character XML cannot hold: the reference's U+FFFD,
 // or the character left out, passes; another substitute does not. Found by
 // essconf fuzz, as a false failure of the reference and the independent
