@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,9 +34,14 @@ class CaseMemo {
   std::size_t hits() const noexcept { return hits_; }
 
  private:
+  // Looked up by string_view: a lookup copies no bytes.
+  struct BytesHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
   std::size_t capacity_;
-  std::unordered_map<std::string, runner::Case> cases_;
-  std::deque<std::string> order_;  // oldest first
+  std::unordered_map<std::string, runner::Case, BytesHash, std::equal_to<>> cases_;
+  std::deque<const std::string*> order_;  // the keys of cases_, oldest first (a node's key never moves)
   std::size_t hits_ = 0;
 };
 
