@@ -56,8 +56,18 @@ bool wants_representation(std::string_view prefer) {
 
 }  // namespace
 
-Service::Service(model::World world, ServiceOptions options)
-    : world_(std::move(world)), options_(std::move(options)) {
+bool is_world_name(std::string_view name) noexcept {
+  if (name.empty() || name.size() > 64) return false;
+  for (const char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                    c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Service::Service(model::World world, ServiceOptions options) : options_(std::move(options)) {
+  default_.world = std::move(world);
   rng_counter_ = options_.seed != 0 ? options_.seed : std::random_device{}();
   if (!options_.clock)
     options_.clock = [] {
@@ -67,13 +77,29 @@ Service::Service(model::World world, ServiceOptions options)
 }
 
 model::World Service::world() const {
-  std::shared_lock lock(mu_);
-  return world_;
+  std::shared_lock lock(default_.mu);
+  return default_.world;
+}
+
+Service::State* Service::state_of(const wire::HttpRequest& request, bool create) {
+  if (!request.has_header(kWorldHeader)) return &default_;
+  const std::string_view name = request.header(kWorldHeader);
+  if (!is_world_name(name)) return nullptr;
+  {
+    std::shared_lock lock(names_mu_);
+    if (const auto it = named_.find(name); it != named_.end()) return it->second.get();
+  }
+  if (!create) return nullptr;
+  std::unique_lock lock(names_mu_);
+  if (const auto it = named_.find(name); it != named_.end()) return it->second.get();
+  if (named_.size() >= kMaxNamedWorlds) return nullptr;
+  return named_.emplace(std::string(name), std::make_unique<State>()).first->second.get();
 }
 
 HttpResponse Service::handle(const wire::HttpRequest& request) {
   if (is_fixture_path(request.path())) return fixture(request);
-  return remove_instances(request);
+  State* s = state_of(request, /*create=*/false);
+  return remove_instances(s != nullptr ? *s : unloaded_, request);
 }
 
 std::string Service::next_request_id() {
@@ -96,41 +122,41 @@ std::string Service::next_activity_id() {
   return id;
 }
 
-void Service::remember_nonce(const model::NonceUse& use, bool succeeded, std::int64_t now) {
-  while (!nonce_order_.empty() &&
-         (nonce_order_.front().first < now - kNonceMemorySeconds || nonce_order_.size() >= kNonceMemoryMax)) {
-    nonces_.forget(nonce_order_.front().second);
-    nonce_order_.pop_front();
+void Service::remember_nonce(State& s, const model::NonceUse& use, bool succeeded, std::int64_t now) {
+  while (!s.nonce_order.empty() &&
+         (s.nonce_order.front().first < now - kNonceMemorySeconds || s.nonce_order.size() >= kNonceMemoryMax)) {
+    s.nonces.forget(s.nonce_order.front().second);
+    s.nonce_order.pop_front();
   }
-  if (!nonces_.seen(use.nonce)) nonce_order_.emplace_back(now, use.nonce);
-  nonces_.record(use, succeeded);
+  if (!s.nonces.seen(use.nonce)) s.nonce_order.emplace_back(now, use.nonce);
+  s.nonces.record(use, succeeded);
 }
 
-model::Context Service::context() const { return {options_.clock(), 0, &nonces_}; }
+model::Context Service::context(const State& s) const { return {options_.clock(), 0, &s.nonces}; }
 
-HttpResponse Service::remove_instances(const wire::HttpRequest& request) {
-  if (!options_.hooks.empty()) return remove_instances_hooked(request);
-  std::shared_lock read(mu_);
-  const std::uint64_t judged_version = version_;
-  model::Decision d = model::decide(world_, request, context());
+HttpResponse Service::remove_instances(State& s, const wire::HttpRequest& request) {
+  if (!options_.hooks.empty()) return remove_instances_hooked(s, request);
+  std::shared_lock read(s.mu);
+  const std::uint64_t judged_version = s.version;
+  model::Decision d = model::decide(s.world, request, context(s));
   read.unlock();
   // A refusal that records no nonce changes nothing: its linearization point
   // is the shared lock, and two of them run at once.
   if (!d.success && !d.nonce_used) return render(d, request, {d.format, next_request_id(), "", d.code});
-  std::unique_lock write(mu_);
-  if (version_ != judged_version) d = model::decide(world_, request, context());
-  return act(std::move(d), request, write);
+  std::unique_lock write(s.mu);
+  if (s.version != judged_version) d = model::decide(s.world, request, context(s));
+  return act(s, std::move(d), request, write);
 }
 
-HttpResponse Service::act(model::Decision d, const wire::HttpRequest& request,
+HttpResponse Service::act(State& s, model::Decision d, const wire::HttpRequest& request,
                           std::unique_lock<std::shared_mutex>& lock) {
-  if (d.nonce_used) remember_nonce(*d.nonce_used, d.success, options_.clock());
+  if (d.nonce_used) remember_nonce(s, *d.nonce_used, d.success, options_.clock());
   RenderFields fields{d.format, "", "", d.code};
   if (d.success) {
     fields.activity_id = next_activity_id();
-    world_ = model::apply(world_, d.effects, fields.activity_id);
+    s.world = model::apply(s.world, d.effects, fields.activity_id);
   }
-  ++version_;
+  ++s.version;
   lock.unlock();  // the body is rendered from the decision alone
   fields.request_id = next_request_id();
   return render(d, request, std::move(fields));
@@ -138,31 +164,31 @@ HttpResponse Service::act(model::Decision d, const wire::HttpRequest& request,
 
 // With hooks (the self-test's faults and readings): one exclusive lock from
 // decision to effect, and the hooks' points in between.
-HttpResponse Service::remove_instances_hooked(const wire::HttpRequest& original) {
+HttpResponse Service::remove_instances_hooked(State& s, const wire::HttpRequest& original) {
   const ServiceHooks& hooks = options_.hooks;
-  std::unique_lock lock(mu_);
-  const std::uint64_t call = calls_++;
-  model::Context ctx = context();
+  std::unique_lock lock(s.mu);
+  const std::uint64_t call = s.calls++;
+  model::Context ctx = context(s);
   // What the model judges: the World and the request as they are, unless a
   // hook bends them (then on copies, so the kept World is only changed by apply).
-  model::World bent_world = world_;
+  model::World bent_world = s.world;
   wire::HttpRequest request = original;
   for (const auto& h : hooks) h->before_model(bent_world, request, ctx);
   model::Decision d = model::decide(bent_world, request, ctx);
   for (const auto& h : hooks) h->after_model(d, bent_world, request, ctx, call);
-  if (d.nonce_used) remember_nonce(*d.nonce_used, d.success, options_.clock());
+  if (d.nonce_used) remember_nonce(s, *d.nonce_used, d.success, options_.clock());
 
   RenderFields fields{d.format, "", "", d.code};
   if (d.success) {
     for (const auto& h : hooks) h->before_effects(lock);
     fields.activity_id = next_activity_id();
-    model::World after = model::apply(world_, d.effects, fields.activity_id);
-    for (const auto& h : hooks) h->after_apply(after, world_, d, request);
-    world_ = std::move(after);
+    model::World after = model::apply(s.world, d.effects, fields.activity_id);
+    for (const auto& h : hooks) h->after_apply(after, s.world, d, request);
+    s.world = std::move(after);
   } else {
-    for (const auto& h : hooks) h->after_apply(world_, world_, d, request);
+    for (const auto& h : hooks) h->after_apply(s.world, s.world, d, request);
   }
-  ++version_;
+  ++s.version;
   lock.unlock();
   fields.request_id = next_request_id();
   return render(d, request, std::move(fields));
@@ -188,6 +214,27 @@ HttpResponse Service::render(const model::Decision& d, const wire::HttpRequest& 
   return r;
 }
 
+HttpResponse Service::put_world(State& s, const wire::HttpRequest& request) {
+  auto parsed = model::parse_world(request.body);
+  if (!parsed) return protocol_error(400, "invalid World at " + parsed.error());
+  // world_representation: asked with "Prefer: return=representation"
+  // (RFC 7240), the answer carries the World as a GET would read it.
+  const bool representation = wants_representation(request.header("Prefer"));
+  std::unique_lock lock(s.mu);
+  s.world = std::move(*parsed);
+  s.nonces.clear();
+  s.nonce_order.clear();
+  ++s.version;
+  if (representation) {
+    HttpResponse r = json_response(200, model::to_json(s.world));
+    r.headers.push_back({"Preference-Applied", "return=representation"});
+    return r;
+  }
+  HttpResponse r;
+  r.status = 204;
+  return r;
+}
+
 HttpResponse Service::fixture(const wire::HttpRequest& request) {
   const std::string_view path = request.path();
   const std::string_view what = path.size() >= kFixturePrefix.size() ? path.substr(kFixturePrefix.size()) : "";
@@ -199,44 +246,36 @@ HttpResponse Service::fixture(const wire::HttpRequest& request) {
   };
   if (what == "capabilities") {
     if (method != "GET") return wrong_method("GET");
-    return json_response(200, R"({"protocol":1,"features":["world","activities","auth","load_balancers","db_instances","world_representation"]})");
+    return json_response(200, R"({"protocol":1,"features":["world","activities","auth","load_balancers","db_instances","world_representation","isolated_worlds"]})");
   }
+  if (what != "world" && what != "activities/complete")
+    return protocol_error(404, fmt::format("no fixture endpoint {} (protocol v1 has capabilities, world, "
+                                           "activities/complete)", path));
+  const bool is_put = what == "world" && method == "PUT";
+  State* s = state_of(request, /*create=*/is_put);
+  if (s == nullptr && request.has_header(kWorldHeader) && !is_world_name(request.header(kWorldHeader)))
+    return protocol_error(400, fmt::format("{} must be 1 to 64 characters of A-Z a-z 0-9 . _ -", kWorldHeader));
+  if (s == nullptr && is_put)
+    return protocol_error(400, fmt::format("this target keeps at most {} named Worlds", kMaxNamedWorlds));
+  State& state = s != nullptr ? *s : unloaded_;  // a name no PUT loaded: the empty World
   if (what == "world") {
-    if (method == "GET") return json_response(200, model::to_json(world()));
+    if (method == "GET") {
+      std::shared_lock lock(state.mu);
+      return json_response(200, model::to_json(state.world));
+    }
     if (method != "PUT") return wrong_method("GET, PUT");
-    auto parsed = model::parse_world(request.body);
-    if (!parsed) return protocol_error(400, "invalid World at " + parsed.error());
-    // world_representation: asked with "Prefer: return=representation"
-    // (RFC 7240), the answer carries the World as a GET would read it.
-    const bool representation = wants_representation(request.header("Prefer"));
-    std::unique_lock lock(mu_);
-    world_ = std::move(*parsed);
-    nonces_.clear();
-    nonce_order_.clear();
-    ++version_;
-    if (representation) {
-      HttpResponse r = json_response(200, model::to_json(world_));
-      r.headers.push_back({"Preference-Applied", "return=representation"});
-      return r;
-    }
-    HttpResponse r;
-    r.status = 204;
-    return r;
+    return put_world(state, request);
   }
-  if (what == "activities/complete") {
-    if (method != "POST") return wrong_method("POST");
-    std::vector<std::string> done;
-    {
-      std::unique_lock lock(mu_);
-      done = model::complete_activities(world_);
-      ++version_;
-    }
-    boost::json::array ids;
-    for (auto& id : done) ids.emplace_back(id);
-    return json_response(200, boost::json::serialize(boost::json::object{{"completed", std::move(ids)}}));
+  if (method != "POST") return wrong_method("POST");
+  std::vector<std::string> done;
+  if (&state != &unloaded_) {
+    std::unique_lock lock(state.mu);
+    done = model::complete_activities(state.world);
+    ++state.version;
   }
-  return protocol_error(404, fmt::format("no fixture endpoint {} (protocol v1 has capabilities, world, "
-                                         "activities/complete)", path));
+  boost::json::array ids;
+  for (auto& id : done) ids.emplace_back(id);
+  return json_response(200, boost::json::serialize(boost::json::object{{"completed", std::move(ids)}}));
 }
 
 }  // namespace essconf::server

@@ -14,6 +14,8 @@
 #include <atomic>
 #include <mutex>
 #include <shared_mutex>
+#include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -31,6 +33,17 @@ struct ServiceOptions {
   std::string host_id = "ess.essconf.local";        // HostId of error bodies
 };
 
+// The request header that names an isolated World (the fixture protocol's
+// isolated_worlds capability, docs/fixture-protocol.md): every request, of the
+// API or of the protocol, acts on the World of its name; without it, on the
+// default World.
+inline constexpr std::string_view kWorldHeader = "Conformance-World";
+// How many named Worlds the reference keeps (the contract asks for 16 at least).
+inline constexpr std::size_t kMaxNamedWorlds = 64;
+
+// Whether `name` may name a World: 1 to 64 characters of A-Z a-z 0-9 . _ -.
+bool is_world_name(std::string_view name) noexcept;
+
 // The prefix of the fixture protocol's paths.
 inline constexpr std::string_view kFixturePrefix = "/_conformance/v1/";
 
@@ -46,28 +59,45 @@ class Service {
   explicit Service(model::World world, ServiceOptions options = {});
 
   HttpResponse handle(const wire::HttpRequest& request);
-  model::World world() const;
+  model::World world() const;  // the default World
 
  private:
-  HttpResponse remove_instances(const wire::HttpRequest& request);
-  HttpResponse remove_instances_hooked(const wire::HttpRequest& request);
-  model::Context context() const;  // needs mu_ (either way)
+  // One World and what goes with it. Each has its own lock: calls on two
+  // Worlds never wait for each other.
+  struct State {
+    mutable std::shared_mutex mu;
+    model::World world;
+    model::NonceLedger nonces;
+    std::deque<std::pair<std::int64_t, std::string>> nonce_order;  // for forgetting old nonces
+    std::uint64_t version = 0;  // under mu: bumped whenever world or nonces change
+    std::uint64_t calls = 0;    // under mu: hooked calls, numbered for the hooks
+  };
+
+  // The State a request acts on: the default one without kWorldHeader, else
+  // the named one, made by a PUT (`create`) while fewer than kMaxNamedWorlds
+  // exist. nullptr for a name no PUT loaded, or one that may not name a World.
+  State* state_of(const wire::HttpRequest& request, bool create);
+  HttpResponse remove_instances(State& s, const wire::HttpRequest& request);
+  HttpResponse remove_instances_hooked(State& s, const wire::HttpRequest& request);
+  model::Context context(const State& s) const;  // needs s.mu (either way)
   // Under the exclusive lock: the nonce and the effects of `d`; releases the lock and renders.
-  HttpResponse act(model::Decision d, const wire::HttpRequest& request, std::unique_lock<std::shared_mutex>& lock);
+  HttpResponse act(State& s, model::Decision d, const wire::HttpRequest& request,
+                   std::unique_lock<std::shared_mutex>& lock);
   HttpResponse fixture(const wire::HttpRequest& request);
+  HttpResponse put_world(State& s, const wire::HttpRequest& request);
   // The response to a decision; needs no lock (options_ and its hooks do not change).
   HttpResponse render(const model::Decision& decision, const wire::HttpRequest& request, RenderFields fields) const;
   std::string next_request_id();     // lock-free
   std::string next_activity_id();    // lock-free
-  void remember_nonce(const model::NonceUse& use, bool succeeded, std::int64_t now);  // needs mu_ exclusively
+  void remember_nonce(State& s, const model::NonceUse& use, bool succeeded, std::int64_t now);  // needs s.mu exclusively
 
-  mutable std::shared_mutex mu_;
-  model::World world_;
-  model::NonceLedger nonces_;
-  std::deque<std::pair<std::int64_t, std::string>> nonce_order_;  // for forgetting old nonces
-  std::uint64_t version_ = 0;       // under mu_: bumped whenever world_ or nonces_ change
+  State default_;
+  // A name no PUT has loaded acts on an empty World, which nothing changes:
+  // no group to remove from, no key to record a nonce for.
+  State unloaded_;
+  mutable std::shared_mutex names_mu_;  // guards named_ (the States themselves have their own locks)
+  std::map<std::string, std::unique_ptr<State>, std::less<>> named_;
   std::atomic<std::uint64_t> rng_counter_;  // splitmix64's counter: each draw takes one value
-  std::uint64_t calls_ = 0;         // under mu_: hooked calls, numbered for the hooks
   ServiceOptions options_;
 };
 

@@ -91,7 +91,74 @@ TEST(FixtureProtocol, Capabilities) {
   Service s(base_world(), fixed_clock());
   const HttpResponse r = s.handle(fixture_request("GET", "/_conformance/v1/capabilities"));
   EXPECT_EQ(r.status, 200);
-  EXPECT_EQ(r.body, R"({"protocol":1,"features":["world","activities","auth","load_balancers","db_instances","world_representation"]})");
+  EXPECT_EQ(r.body, R"({"protocol":1,"features":["world","activities","auth","load_balancers","db_instances","world_representation","isolated_worlds"]})");
+}
+
+// isolated_worlds: `request` on the World `name`.
+wire::HttpRequest on(std::string_view name, wire::HttpRequest request) {
+  request.headers.push_back({std::string(kWorldHeader), std::string(name)});
+  return request;
+}
+
+TEST(IsolatedWorlds, ANamedWorldHasItsOwnStateAndTheDefaultOneIsUntouched) {
+  Service s(base_world(), fixed_clock());
+  model::World other = base_world();
+  other.group("asg-main")->min_size = 4;  // every removal from asg-main breaks MinSize
+  ASSERT_EQ(s.handle(on("a", fixture_request("PUT", "/_conformance/v1/world", model::to_json(other)))).status, 204);
+  ASSERT_EQ(s.handle(on("b", fixture_request("PUT", "/_conformance/v1/world", model::to_json(base_world())))).status, 204);
+
+  EXPECT_EQ(s.handle(on("a", Req().build())).status, 400) << "World a: MinSize 4 holds";
+  EXPECT_EQ(s.handle(on("b", Req().build())).status, 200) << "World b: the removal succeeds";
+  EXPECT_EQ(s.world(), base_world()) << "the default World saw neither call";
+  const auto a = model::parse_world(s.handle(on("a", fixture_request("GET", "/_conformance/v1/world"))).body);
+  ASSERT_TRUE(a) << a.error();
+  EXPECT_EQ(*a, other) << "a refusal changes nothing";
+  const auto b = model::parse_world(s.handle(on("b", fixture_request("GET", "/_conformance/v1/world"))).body);
+  ASSERT_TRUE(b) << b.error();
+  EXPECT_EQ(b->group("asg-main")->member("i-auto1"), nullptr) << "World b lost i-auto1";
+  EXPECT_EQ(s.handle(Req().build()).status, 200) << "the default World still has i-auto1";
+}
+
+TEST(IsolatedWorlds, EachWorldRemembersItsOwnNonces) {
+  model::World w = base_world();
+  w.auth.mode = model::AuthMode::signature;
+  Service s(w, fixed_clock());
+  for (const char* name : {"a", "b"})
+    ASSERT_EQ(s.handle(on(name, fixture_request("PUT", "/_conformance/v1/world", model::to_json(w)))).status, 204);
+  const auto signed_request = Req().sign("LTAI-good", "s3cr3t", "nonce-1").build();
+  EXPECT_EQ(s.handle(on("a", signed_request)).status, 200);
+  EXPECT_EQ(s.handle(on("b", signed_request)).status, 200) << "World b has not seen the nonce";
+  EXPECT_EQ(wire::parse_body(s.handle(on("a", signed_request)).body).field("Code"), "SignatureNonceUsed");
+}
+
+TEST(IsolatedWorlds, ANameNoPutLoadedHoldsTheEmptyWorldAndChangesNothing) {
+  Service s(base_world(), fixed_clock());
+  const HttpResponse get = s.handle(on("never-put", fixture_request("GET", "/_conformance/v1/world")));
+  ASSERT_EQ(get.status, 200);
+  EXPECT_EQ(model::parse_world(get.body).value(), model::World{});
+  const HttpResponse call = s.handle(on("never-put", Req().build()));
+  EXPECT_EQ(call.status, 404) << call.body;  // no such group in the empty World
+  EXPECT_EQ(s.handle(on("never-put", fixture_request("POST", "/_conformance/v1/activities/complete"))).body,
+            R"({"completed":[]})");
+  EXPECT_EQ(s.world(), base_world());
+}
+
+TEST(IsolatedWorlds, AMalformedNameOrOneWorldTooManyIsRefusedWithAReason) {
+  Service s(base_world(), fixed_clock());
+  const std::string world = model::to_json(base_world());
+  for (const std::string& bad : std::vector<std::string>{"", "a b", std::string(65, 'x'), "caf\xc3\xa9"}) {
+    const HttpResponse r = s.handle(on(bad, fixture_request("PUT", "/_conformance/v1/world", world)));
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_NE(r.body.find("Conformance-World"), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(s.handle(on(std::string(64, 'x'), fixture_request("PUT", "/_conformance/v1/world", world))).status, 204);
+  for (std::size_t i = 1; i < kMaxNamedWorlds; ++i)
+    ASSERT_EQ(s.handle(on("w" + std::to_string(i), fixture_request("PUT", "/_conformance/v1/world", world))).status, 204);
+  const HttpResponse full = s.handle(on("one-more", fixture_request("PUT", "/_conformance/v1/world", world)));
+  EXPECT_EQ(full.status, 400);
+  EXPECT_NE(full.body.find("at most 64 named Worlds"), std::string::npos) << full.body;
+  EXPECT_EQ(s.handle(on("w1", fixture_request("PUT", "/_conformance/v1/world", world))).status, 204)
+      << "a World the target keeps may still be loaded again";
 }
 
 TEST(FixtureProtocol, PutThenGetWorld) {

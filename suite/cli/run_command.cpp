@@ -44,6 +44,7 @@ struct RunCliOptions {
   bool list = false;
   bool shuffle = false;
   int repeat = 1;
+  int streams = 1;  // --streams: property streams, each on its own World
   bool no_progress = false;
 };
 
@@ -117,6 +118,7 @@ runner::RunPlan plan_for(const RunCliOptions& o, const TargetSpec& spec, const s
   plan.shard = shard;
   plan.property_runs = o.shared.property_runs;
   plan.repeat = o.repeat;
+  plan.streams = o.streams;
   plan.baseline = baseline;
   plan.label = spec.label;
   return plan;
@@ -278,6 +280,12 @@ void add_run_command(CLI::App& app, int& exit_status) {
                   "Run every case and property N times with the same seed and report each verdict's stability; "
                   "a flaky one (verdicts that differ) fails the gate")
       ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  cmd->add_option("--streams", o->streams,
+                  "Run the property phase as N processes, each on its own World with its own seed (--seed + K - 1) "
+                  "and its share of the runs, if the target lists isolated_worlds (docs/fixture-protocol.md); "
+                  "else as one")
+      ->check(CLI::Range(1, 16))
       ->capture_default_str();
   cmd->add_flag("--no-progress", o->no_progress,
                 "No live status line on stderr (it is drawn only when stderr is a terminal, NO_COLOR and TERM=dumb aside)");

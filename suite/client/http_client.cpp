@@ -133,6 +133,7 @@ struct HttpClient::Impl {
   bool connected = false;
   bool reused = false;  // the connection has carried a complete exchange
   std::uint64_t sent = 0;
+  std::vector<wire::Header> added;  // add_to_every_request
 
   Impl(Url u, ClientLimits l, Resend r) : url(std::move(u)), limits(l), resend(r) {}
 
@@ -475,8 +476,13 @@ HttpClient::HttpClient(HttpClient&&) noexcept = default;
 HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
 
 Exchange HttpClient::send(const wire::HttpRequest& request, Clock::time_point deadline) {
-  return impl_->send(request, deadline);
+  if (impl_->added.empty()) return impl_->send(request, deadline);
+  wire::HttpRequest with_added = request;
+  with_added.headers.insert(with_added.headers.end(), impl_->added.begin(), impl_->added.end());
+  return impl_->send(with_added, deadline);
 }
+
+void HttpClient::add_to_every_request(wire::Header header) { impl_->added.push_back(std::move(header)); }
 
 std::uint64_t HttpClient::requests_sent() const noexcept { return impl_->sent; }
 

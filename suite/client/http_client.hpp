@@ -70,6 +70,12 @@ class HttpClient {
   Exchange send(const wire::HttpRequest& request,
                 std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
 
+  // Adds `header` to every request sent from now on, after the request's own
+  // headers: `Conformance-World: NAME` for a property stream on its own World
+  // (docs/fixture-protocol.md, isolated_worlds). The bytes a report shows are
+  // the request's without it, so that they replay on the default World.
+  void add_to_every_request(wire::Header header);
+
   std::uint64_t requests_sent() const noexcept;
   const Url& url() const noexcept;
 

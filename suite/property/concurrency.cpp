@@ -101,7 +101,7 @@ Status connect_clients(const ConcurrencyOptions& options, int round, Deadline de
   const auto connections = static_cast<std::size_t>(options.connections);
   clients.reserve(connections);
   for (std::size_t c = 0; c < connections; ++c) {
-    clients.emplace_back(options.run.target, options.run.limits);
+    clients.push_back(runner::client_for(options.run, options.run.target));
     wire::HttpRequest warm;
     warm.target = options.run.target.base_path + "/_conformance/v1/capabilities";
     const auto x = clients.back().send(client::with_transport_headers(std::move(warm), options.run.target), deadline);
@@ -181,7 +181,7 @@ class Phase {
   explicit Phase(const ConcurrencyOptions& options)
       : options_(options),
         deadline_(start_ + options.run.run_timeout),
-        fixture_client_(options.run.fixture, options.run.limits, client::Resend::when_dropped),
+        fixture_client_(runner::client_for(options.run, options.run.fixture, client::Resend::when_dropped)),
         fixture_(fixture_client_) {}
 
   ConcurrencyReport run() {

@@ -46,8 +46,8 @@ struct Target {
   Target(const runner::RunOptions& o, std::chrono::steady_clock::time_point deadline_)
       : options(o),
         deadline(deadline_),
-        api(o.target, o.limits),
-        fixture_client(o.fixture, o.limits, client::Resend::when_dropped),
+        api(runner::client_for(o, o.target)),
+        fixture_client(runner::client_for(o, o.fixture, client::Resend::when_dropped)),
         fixture(fixture_client) {}
   const runner::RunOptions& options;
   std::chrono::steady_clock::time_point deadline;  // the run's time limit

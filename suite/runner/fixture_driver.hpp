@@ -15,6 +15,9 @@
 
 namespace essconf::runner {
 
+// isolated_worlds: the header that names the World a request acts on.
+inline constexpr std::string_view kWorldHeader = "Conformance-World";
+
 struct Capabilities {
   int protocol = 0;
   std::vector<std::string> features;

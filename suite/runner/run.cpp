@@ -43,6 +43,12 @@ bool still_answers(client::HttpClient& api, std::chrono::steady_clock::time_poin
 
 }  // namespace
 
+client::HttpClient client_for(const RunOptions& o, const client::Url& url, client::Resend resend) {
+  client::HttpClient c(url, o.limits, resend);
+  if (!o.world_name.empty()) c.add_to_every_request({std::string(kWorldHeader), o.world_name});
+  return c;
+}
+
 namespace {
 bool answerable(client::TransportError e) {
   return e == client::TransportError::timeout || e == client::TransportError::reset || e == client::TransportError::not_http;
@@ -303,8 +309,8 @@ std::map<VerdictKind, int> RunResult::counts() const {
 
 struct CaseSession::Impl {
   Impl(const RunOptions& o, std::chrono::steady_clock::time_point deadline)
-      : api(o.target, o.limits),
-        fixture_client(o.fixture, o.limits, client::Resend::when_dropped),
+      : api(client_for(o, o.target)),
+        fixture_client(client_for(o, o.fixture, client::Resend::when_dropped)),
         fixture(fixture_client) {
     if (o.probe) {  // no fixture protocol: nothing is asked of it
       world = std::make_unique<DeclaredWorlds>(*o.probe);

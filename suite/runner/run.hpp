@@ -54,7 +54,14 @@ struct RunOptions {
   // World consistent with these declarations (probe::Judge), sent only when
   // safe, and the World is neither set nor read.
   std::optional<probe::Declarations> probe;
+  // A property stream's own World (isolated_worlds): every request carries
+  // `Conformance-World: world_name`. Empty: the default World.
+  std::string world_name;
 };
+
+// A client for `url` with the options' World header, if any.
+client::HttpClient client_for(const RunOptions& o, const client::Url& url,
+                              client::Resend resend = client::Resend::never);
 
 struct CaseResult {
   std::string id;

@@ -14,6 +14,7 @@
 #include "reference/model/time.hpp"
 #include "suite/property/properties.hpp"
 #include "suite/runner/embedded_server.hpp"
+#include "suite/runner/property_streams.hpp"
 #include "suite/runner/repeat.hpp"
 
 namespace essconf::runner {
@@ -48,16 +49,34 @@ RunResult run_once(const RunPlan& plan, const RunOptions& ro) {
   // The property phase: generated cases, command sequences, concurrent calls;
   // under probe, only generated cases (the others set and read the World).
   property::PropertyOptions po = property_plan(ro, plan.property_runs);
-  using Check = PropertyResult (*)(const property::PropertyOptions&);
-  const std::vector<Check> checks =
-      ro.probe ? std::vector<Check>{&property::check_differential}
-               : std::vector<Check>{&property::check_differential, &property::check_stateful,
-                                    &property::check_concurrency_property};
-  for (const Check check : checks) {
-    po.run.run_timeout = std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                                    run_deadline - std::chrono::steady_clock::now()));
+  const PropertyCheck differential{"property.differential", &property::check_differential};
+  const std::vector<PropertyCheck> checks =
+      ro.probe ? std::vector<PropertyCheck>{differential}
+               : std::vector<PropertyCheck>{differential, {"property.stateful", &property::check_stateful},
+                                            {"property.concurrency", &property::check_concurrency_property}};
+  auto time_left = [&] {
+    return std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                      run_deadline - std::chrono::steady_clock::now()));
+  };
+  if (plan.streams > 1 && !ro.probe) {
+    po.run.run_timeout = time_left();
     tell(plan);
-    result.properties.push_back(check(po));
+    const auto start = std::chrono::steady_clock::now();
+    if (auto merged = run_property_streams(po, checks, plan.streams)) {
+      for (auto& p : *merged) {
+        result.http_requests += p.http_requests;
+        result.properties.push_back(std::move(p));
+      }
+      result.wall_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      return result;
+    }
+    fmt::print(stderr, "essconf run: --streams {}: the target does not list isolated_worlds in its capabilities, so the "
+                       "property phase runs as one stream\n", plan.streams);
+  }
+  for (const PropertyCheck& check : checks) {
+    po.run.run_timeout = time_left();
+    tell(plan);
+    result.properties.push_back(check.run(po));
     result.http_requests += result.properties.back().http_requests;
     result.wall_seconds += result.properties.back().seconds;
   }

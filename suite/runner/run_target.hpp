@@ -32,6 +32,7 @@ struct RunPlan {
   std::vector<Case> cases;           // the cases of this slice, in the order to run them
   Shard shard;
   int property_runs = 0;             // generated cases of the property phase; 0: no property phase
+  int streams = 1;                   // property streams, each on its own World (property_streams.hpp)
   int repeat = 1;                    // runs of everything, folded into one result (repeat.hpp)
   std::optional<Baseline> baseline;
   std::string today;                 // YYYY-MM-DD, when baseline entries expire; "": today (UTC)
