@@ -56,4 +56,20 @@ for seed in $(seq "$first" "$last"); do
   for v in "${variants[@]}"; do one "$v" "$seed" --variant "$v"; done
   one all-variants "$seed" "${all[@]}"
 done
+
+# --streams against a target that speaks only v1 (no isolated_worlds): the
+# property phase runs as one stream, says so, and passes.
+if start_listening sim-streams 's/^vendor_sim listening on \(http:[^ ]*\).*/\1/p' python3 "$sim" --port 0; then
+  "$essconf" run --target "$listening" --skip-catalog --property-runs 60 --streams 2 >"$out/streams.txt" 2>&1
+  rc=$?
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  if [[ $rc == 0 ]] && grep -q 'does not list isolated_worlds .* runs as one stream' "$out/streams.txt" &&
+     ! grep -q '2 streams, each on its own World' "$out/streams.txt"; then
+    ok "--streams 2 on a v1-only target: one stream, a note, exit 0"
+  else
+    not_ok "--streams 2 on a v1-only target" "exit $rc; $(tail -5 "$out/streams.txt")"
+  fi
+else
+  not_ok "the simulator starts for --streams" ""
+fi
 finish

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <set>
@@ -31,9 +32,13 @@ using File = std::unique_ptr<std::FILE, FileCloser>;
 // In the child: runs the checks, writes their results as results.json to
 // `out`, and leaves without running the parent's destructors or atexit handlers.
 [[noreturn]] void run_stream(const property::PropertyOptions& options, const std::vector<PropertyCheck>& checks,
-                             std::FILE* out) {
+                             std::uint64_t base_seed, std::FILE* out) {
   int status = 3;
   try {
+    // RapidCheck prints its configuration once per process: make it name this
+    // stream's seed, unless the user set RC_PARAMS to something else.
+    if (const char* p = std::getenv("RC_PARAMS"); p != nullptr && fmt::format("seed={}", base_seed) == p)
+      setenv("RC_PARAMS", fmt::format("seed={}", options.run.seed).c_str(), /*overwrite=*/1);
     RunResult r;
     r.seed = options.run.seed;
     for (const PropertyCheck& check : checks) r.properties.push_back(check.run(options));
@@ -168,7 +173,7 @@ std::optional<std::vector<PropertyResult>> run_property_streams(const property::
   for (int k = 1; k <= streams; ++k) {
     Stream s{stream_options(options, k, streams), File(std::tmpfile()), -1, 0};
     if (s.out) s.pid = fork();
-    if (s.pid == 0) run_stream(s.options, checks, s.out.get());
+    if (s.pid == 0) run_stream(s.options, checks, options.run.seed, s.out.get());
     running.push_back(std::move(s));
   }
   for (auto& s : running)
