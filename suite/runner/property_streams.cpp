@@ -4,6 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <thread>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -85,6 +89,50 @@ PropertyResult stream_error(const PropertyCheck& check, const property::Property
   return p;
 }
 
+// A stream, as the parent sees it.
+struct Stream {
+  property::PropertyOptions options;
+  File out;
+  pid_t pid = -1;
+  std::string not_started;  // why it could not be started ("" when it was)
+  int wait_status = 0;
+  bool ended = false;
+  bool overdue = false;  // stopped by the parent at the deadline
+};
+
+constexpr std::chrono::seconds kGrace{30};
+
+// Waits until every started stream has ended; past `deadline`, stops those left.
+void wait_for(std::vector<Stream>& streams, std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    bool left = false;
+    for (auto& s : streams) {
+      if (s.pid <= 0 || s.ended) continue;
+      if (waitpid(s.pid, &s.wait_status, WNOHANG) == s.pid) s.ended = true;
+      else left = true;
+    }
+    if (!left) return;
+    if (std::chrono::steady_clock::now() > deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (auto& s : streams) {
+    if (s.pid <= 0 || s.ended) continue;
+    kill(s.pid, SIGKILL);
+    while (waitpid(s.pid, &s.wait_status, 0) < 0 && errno == EINTR) {
+    }
+    s.ended = s.overdue = true;
+  }
+}
+
+// What stream `s` found, or why it found nothing.
+Result<std::vector<PropertyResult>> results_of(const Stream& s, std::size_t checks) {
+  if (!s.not_started.empty()) return Problem("", s.not_started);
+  if (s.overdue)
+    return Problem("", fmt::format("did not end within the run's time limit and {} s more, and was stopped",
+                                   kGrace.count()));
+  return stream_results(s.out.get(), s.wait_status, checks);
+}
+
 // Whether the target lists isolated_worlds.
 bool has_isolated_worlds(const RunOptions& run) {
   client::HttpClient c(run.fixture, run.limits, client::Resend::when_dropped);
@@ -125,10 +173,11 @@ PropertyResult merge_streams(const std::vector<PropertyResult>& parts, std::uint
     m.runs += p.runs;
     m.http_requests += p.http_requests;
     m.seconds = std::max(m.seconds, p.seconds);
-    for (const auto& [tag, count] : p.distribution) {
-      auto it = std::find_if(m.distribution.begin(), m.distribution.end(), [&](const auto& d) { return d.first == tag; });
-      if (it == m.distribution.end()) m.distribution.emplace_back(tag, count);
-      else it->second += count;
+    for (const auto& tagged : p.distribution) {
+      auto it = std::find_if(m.distribution.begin(), m.distribution.end(),
+                             [&](const auto& d) { return d.first == tagged.first; });
+      if (it == m.distribution.end()) m.distribution.push_back(tagged);
+      else it->second += tagged.second;
     }
     for (PropertyFailure f : p.failures) {
       std::vector<std::string> fresh;
@@ -162,30 +211,29 @@ std::optional<std::vector<PropertyResult>> run_property_streams(const property::
                                                                 const std::vector<PropertyCheck>& checks,
                                                                 int streams) {
   if (streams <= 1 || !has_isolated_worlds(options.run)) return std::nullopt;
-  struct Stream {
-    property::PropertyOptions options;
-    File out;
-    pid_t pid = -1;
-    int wait_status = 0;
-  };
   std::vector<Stream> running;
   std::fflush(nullptr);  // nothing buffered is written twice
   for (int k = 1; k <= streams; ++k) {
-    Stream s{stream_options(options, k, streams), File(std::tmpfile()), -1, 0};
-    if (s.out) s.pid = fork();
-    if (s.pid == 0) run_stream(s.options, checks, options.run.seed, s.out.get());
+    Stream s;
+    s.options = stream_options(options, k, streams);
+    s.out.reset(std::tmpfile());
+    if (!s.out) {
+      s.not_started = fmt::format("could not be started: no temporary file ({})", std::strerror(errno));
+    } else if ((s.pid = fork()) < 0) {
+      s.not_started = fmt::format("could not be started: fork failed ({})", std::strerror(errno));
+    } else if (s.pid == 0) {
+      run_stream(s.options, checks, options.run.seed, s.out.get());
+    }
     running.push_back(std::move(s));
   }
-  for (auto& s : running)
-    if (s.pid > 0)
-      while (waitpid(s.pid, &s.wait_status, 0) < 0 && errno == EINTR) {
-      }
+  // Each stream keeps to the run's time limit; one that does not (a hang)
+  // is stopped some time after it, so that the run itself never hangs.
+  wait_for(running, std::chrono::steady_clock::now() + options.run.run_timeout + kGrace);
   std::vector<std::vector<PropertyResult>> per_check(checks.size());
   for (std::size_t i = 0; i < running.size(); ++i) {
     const Stream& s = running[i];
     const int k = static_cast<int>(i) + 1;
-    auto results = s.pid > 0 ? stream_results(s.out.get(), s.wait_status, checks.size())
-                             : Result<std::vector<PropertyResult>>(Problem("", "could not be started (fork failed)"));
+    auto results = results_of(s, checks.size());
     for (std::size_t c = 0; c < checks.size(); ++c)
       per_check[c].push_back(results ? (*results)[c] : stream_error(checks[c], s.options, k, results.problem().message));
   }

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "suite/runner/embedded_server.hpp"
 #include "suite/runner/run_target.hpp"
 #include "suite/selftest/faults.hpp"
 
@@ -132,6 +133,32 @@ TEST(PropertyStreams, AFaultIsCaughtUnderItsClauseByTheStreams) {
         EXPECT_NE(f.detail.find("Found by property stream"), std::string::npos) << f.detail;
       }
   EXPECT_TRUE(caught) << "no property failed under capacity.min-size";
+}
+
+// A property that passes, but crashes its process in stream 2.
+PropertyResult crashes_in_stream_two(const property::PropertyOptions& o) {
+  if (o.run.world_name == stream_world_name(2)) std::abort();
+  PropertyResult p;
+  p.name = "property.crashing";
+  p.verdict = VerdictKind::pass;
+  p.runs = o.differential_runs;
+  return p;
+}
+
+TEST(PropertyStreams, AStreamThatCrashesMakesThePropertyAnErrorThatNamesIt) {
+  EmbeddedServer server;
+  property::PropertyOptions po;
+  po.run.target = po.run.fixture = client::parse_url(server.url()).value();
+  po.run.seed = 5;
+  po.differential_runs = 10;
+  const auto merged = run_property_streams(po, {{"property.crashing", &crashes_in_stream_two}}, 3);
+  ASSERT_TRUE(merged) << "the embedded server lists isolated_worlds";
+  ASSERT_EQ(merged->size(), 1u);
+  const PropertyResult& p = merged->front();
+  EXPECT_EQ(p.name, "property.crashing");
+  EXPECT_EQ(p.verdict, VerdictKind::error);
+  EXPECT_NE(p.summary.find("property stream 2 (seed 6) was ended by signal 6"), std::string::npos) << p.summary;
+  EXPECT_EQ(p.runs, 7) << "streams 1 and 3 ran 4 and 3";
 }
 
 }  // namespace
