@@ -142,7 +142,9 @@ void add_fuzz_commands(CLI::App& app, int& exit_status) {
   auto* cmd = app.add_subcommand("fuzz", "Fuzz a target over the network with libFuzzer (the fuzz build)");
   cmd->add_option("--target", o->target, "Target base URL (default: the embedded reference server)");
   cmd->add_option("--time", o->time, "How long: 90s, 15m, 2h")->capture_default_str();
-  cmd->add_option("--jobs", o->jobs, "Parallel fuzzing processes")->check(CLI::Range(1, 64))->capture_default_str();
+  cmd->add_option("--jobs", o->jobs,
+                  "Parallel fuzzing processes, each on its own World; more than one only on a target that lists "
+                  "isolated_worlds (docs/fixture-protocol.md)")->check(CLI::Range(1, 64))->capture_default_str();
   cmd->add_option("--corpus", o->corpus, "Corpus folder (seeded from the catalog when empty)")->capture_default_str();
   cmd->add_option("--findings", o->findings, "Where findings are written")->capture_default_str();
   add_profile_option(cmd, o->profile, "spec or strict");

@@ -127,18 +127,35 @@ std::error_code prepare_folders(const CampaignOptions& o) {
 
 // Forks the other jobs: they share the corpus (-reload) and the findings
 // folder (one file per signature, so the same finding is written once). Each
-// job's options: its own seed, and only the first one draws progress.
+// job's options: its own seed and its own World (isolated_worlds: a job's
+// calls must not change the World another job's case just loaded), and only
+// the first one draws progress.
 CampaignOptions fork_jobs(const CampaignOptions& o) {
   CampaignOptions mine = o;
+  if (o.jobs > 1) mine.run.world_name = "essconf-fuzz-1";
   for (int job = 1; job < o.jobs; ++job) {
     if (fork() == 0) {
       mine.run.seed = o.run.seed + static_cast<std::uint64_t>(job);
+      mine.run.world_name = fmt::format("essconf-fuzz-{}", job + 1);
       mine.run.on_progress = nullptr;
       mine.before_print = nullptr;
       break;
     }
   }
   return mine;
+}
+
+// Jobs on one World would see each other's calls: more than one job only on
+// a target that lists isolated_worlds.
+CampaignOptions with_jobs_the_target_allows(CampaignOptions o) {
+  if (o.jobs > 1 && !runner::target_lists(o.run, "isolated_worlds")) {
+    std::fprintf(stderr,
+                 "essconf fuzz: --jobs %d: the target does not list isolated_worlds in its capabilities, and jobs "
+                 "sharing one World would see each other's calls; running one job\n",
+                 o.jobs);
+    o.jobs = 1;
+  }
+  return o;
 }
 
 std::vector<std::string> libfuzzer_args(const CampaignOptions& o, std::uint64_t seed) {
@@ -173,7 +190,7 @@ int run_campaign(const CampaignOptions& o) {
   return 2;
 #else
   const std::error_code ec = prepare_folders(o);
-  const CampaignOptions mine = fork_jobs(o);
+  const CampaignOptions mine = fork_jobs(with_jobs_the_target_allows(o));
   if (ec) {
     std::fprintf(stderr, "essconf fuzz: cannot create %s or %s: %s\n", o.corpus_dir.c_str(), o.findings_dir.c_str(),
                  ec.message().c_str());

@@ -18,7 +18,6 @@
 #include <fmt/format.h>
 
 #include "suite/report/results_json.hpp"
-#include "suite/runner/fixture_driver.hpp"
 #include "suite/runner/repeat.hpp"
 #include "suite/runner/results_reader.hpp"
 
@@ -133,14 +132,6 @@ Result<std::vector<PropertyResult>> results_of(const Stream& s, std::size_t chec
   return stream_results(s.out.get(), s.wait_status, checks);
 }
 
-// Whether the target lists isolated_worlds.
-bool has_isolated_worlds(const RunOptions& run) {
-  client::HttpClient c(run.fixture, run.limits, client::Resend::when_dropped);
-  FixtureDriver driver(c);
-  const auto caps = driver.capabilities();
-  return caps && caps->has("isolated_worlds");
-}
-
 }  // namespace
 
 std::string stream_world_name(int k) { return fmt::format("essconf-stream-{}", k); }
@@ -210,7 +201,7 @@ PropertyResult merge_streams(const std::vector<PropertyResult>& parts, std::uint
 std::optional<std::vector<PropertyResult>> run_property_streams(const property::PropertyOptions& options,
                                                                 const std::vector<PropertyCheck>& checks,
                                                                 int streams) {
-  if (streams <= 1 || !has_isolated_worlds(options.run)) return std::nullopt;
+  if (streams <= 1 || !target_lists(options.run, "isolated_worlds")) return std::nullopt;
   std::vector<Stream> running;
   std::fflush(nullptr);  // nothing buffered is written twice
   for (int k = 1; k <= streams; ++k) {

@@ -43,6 +43,13 @@ bool still_answers(client::HttpClient& api, std::chrono::steady_clock::time_poin
 
 }  // namespace
 
+bool target_lists(const RunOptions& o, std::string_view feature) {
+  client::HttpClient c(o.fixture, o.limits, client::Resend::when_dropped);
+  FixtureDriver driver(c);
+  const auto caps = driver.capabilities();
+  return caps && caps->has(feature);
+}
+
 client::HttpClient client_for(const RunOptions& o, const client::Url& url, client::Resend resend) {
   client::HttpClient c(url, o.limits, resend);
   if (!o.world_name.empty()) c.add_to_every_request({std::string(kWorldHeader), o.world_name});

@@ -59,6 +59,10 @@ struct RunOptions {
   std::string world_name;
 };
 
+// Whether the target's fixture protocol lists `feature` in its capabilities
+// (false when they cannot be read).
+bool target_lists(const RunOptions& o, std::string_view feature);
+
 // A client for `url` with the options' World header, if any.
 client::HttpClient client_for(const RunOptions& o, const client::Url& url,
                               client::Resend resend = client::Resend::never);
