@@ -1,5 +1,7 @@
 #include "reference/server/service.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <optional>
 #include <random>
@@ -57,13 +59,9 @@ bool wants_representation(std::string_view prefer) {
 }  // namespace
 
 bool is_world_name(std::string_view name) noexcept {
-  if (name.empty() || name.size() > 64) return false;
-  for (const char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                    c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == '-';
+  });
 }
 
 Service::Service(model::World world, ServiceOptions options) : options_(std::move(options)) {
@@ -251,10 +249,10 @@ HttpResponse Service::fixture(const wire::HttpRequest& request) {
   if (what != "world" && what != "activities/complete")
     return protocol_error(404, fmt::format("no fixture endpoint {} (protocol v1 has capabilities, world, "
                                            "activities/complete)", path));
+  if (request.has_header(kWorldHeader) && !is_world_name(request.header(kWorldHeader)))
+    return protocol_error(400, fmt::format("{} must be 1 to 64 characters of A-Z a-z 0-9 . _ -", kWorldHeader));
   const bool is_put = what == "world" && method == "PUT";
   State* s = state_of(request, /*create=*/is_put);
-  if (s == nullptr && request.has_header(kWorldHeader) && !is_world_name(request.header(kWorldHeader)))
-    return protocol_error(400, fmt::format("{} must be 1 to 64 characters of A-Z a-z 0-9 . _ -", kWorldHeader));
   if (s == nullptr && is_put)
     return protocol_error(400, fmt::format("this target keeps at most {} named Worlds", kMaxNamedWorlds));
   State& state = s != nullptr ? *s : unloaded_;  // a name no PUT loaded: the empty World

@@ -453,7 +453,12 @@ struct HttpClient::Impl {
       fail(x, TransportError::timeout, "the run's deadline had passed before the request was sent");
       return finish();
     }
-    const std::string bytes = wire::to_http_bytes(request);
+    std::string bytes = wire::to_http_bytes(request);
+    if (!added.empty()) {  // add_to_every_request: the lines go before the blank line that ends the head
+      std::string lines;
+      for (const auto& h : added) lines += h.name + ": " + h.value + "\r\n";
+      bytes.insert(bytes.size() - request.body.size() - 2, lines);
+    }
     const bool head = request.method == "HEAD";
 
     drop_if_stale();
@@ -476,10 +481,7 @@ HttpClient::HttpClient(HttpClient&&) noexcept = default;
 HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
 
 Exchange HttpClient::send(const wire::HttpRequest& request, Clock::time_point deadline) {
-  if (impl_->added.empty()) return impl_->send(request, deadline);
-  wire::HttpRequest with_added = request;
-  with_added.headers.insert(with_added.headers.end(), impl_->added.begin(), impl_->added.end());
-  return impl_->send(with_added, deadline);
+  return impl_->send(request, deadline);
 }
 
 void HttpClient::add_to_every_request(wire::Header header) { impl_->added.push_back(std::move(header)); }
